@@ -1,0 +1,105 @@
+/**
+ * `neural-gnn generate [config]`: simulate the config's true system into runs/<name>/data/ and draw
+ * Fig 2b (activity traces), Fig 2c (true W) and the eigenvalue spectrum of W into runs/<name>/figures/.
+ * An existing dataset is kept (its figures are redrawn) unless --force.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { eigenvalues, spectralRadius } from "../analysis/eigen.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { readNpy, readNpyRows } from "../io/npy.js";
+import { activityTraces } from "../plot/activity.js";
+import { connectivityHeatmap } from "../plot/heatmap.js";
+import { saveFigure } from "../plot/save.js";
+import { eigenSpectrum } from "../plot/spectrum.js";
+import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
+import { generate } from "../simulate/generate.js";
+import { Rng, STREAMS } from "../simulate/rng.js";
+import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
+import { ProgressBar } from "./progress.js";
+
+export interface GenerateCommandOptions {
+  set?: string[];
+  runs: string;
+  force?: boolean;
+  threads?: number;
+  quiet?: boolean;
+}
+
+/** Largest N for which the eigenvalue spectrum is computed (O(N³) in plain TypeScript). */
+const MAX_EIGEN_N = 3000;
+
+export async function generateCommand(configFile: string | undefined, opts: GenerateCommandOptions): Promise<void> {
+  const log = (s: string) => {
+    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  };
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  const paths = runPaths(opts.runs, loaded.name);
+  mkdirSync(paths.root, { recursive: true });
+  const sim = loaded.config.simulation;
+  log(`config ${loaded.file}${configFile ? "" : " (embedded quick default)"}`);
+  log(`run folder ${paths.root}`);
+
+  let W: Float32Array;
+  let traceX: Float32Array[];
+  const N = sim.n_neurons;
+  if (existsSync(join(paths.data, DATASET_FILES.meta)) && !opts.force) {
+    log(`dataset exists at ${paths.data}: keeping it and redrawing its figures (use --force to regenerate)`);
+    const meta = readDatasetMeta(paths.data);
+    if (meta.n_neurons !== N)
+      throw new Error(
+        `${paths.data}: dataset has ${meta.n_neurons} neurons but the config says ${N} (use --force to regenerate)`,
+      );
+    W = readNpy(join(paths.data, DATASET_FILES.connectivity)).data as Float32Array;
+    const frames = Math.min(10001, meta.n_frames);
+    const rows = readNpyRows(join(paths.data, DATASET_FILES.activity), 0, frames).data;
+    const neurons = new Rng(sim.seed, STREAMS.plotSample).choose(N, Math.min(100, N));
+    traceX = neurons.map((i) => Float32Array.from({ length: frames }, (_, t) => rows[t * N + i]));
+  } else {
+    const warmup = Math.max(0, -sim.start_frame);
+    const bar = new ProgressBar("simulate", warmup + sim.n_frames + 1, "frames", process.stderr, !opts.quiet);
+    const result = await generate(loaded, {
+      outDir: paths.data,
+      force: opts.force,
+      threads: opts.threads,
+      onProgress: (d, t) => bar.update(d, ""),
+      version: packageVersion(),
+    });
+    const s = result.meta.stats;
+    log(
+      `simulated ${result.meta.n_frames} frames × ${N} neurons in ${result.seconds.toFixed(1)} s` +
+        (s ? ` — std(x) ${s.x_std.toFixed(3)}, std(dx/dt) ${s.dxdt_std.toFixed(3)}, max|x| ${s.x_absmax.toFixed(1)}` : ""),
+    );
+    W = result.W;
+    traceX = result.traces.x;
+  }
+  writeFileAtomic(paths.config, stringify(loaded.config));
+  await drawGenerateFigures(loaded, paths.figures, W, traceX, log);
+  log(`dataset: ${paths.data}`);
+}
+
+async function drawGenerateFigures(
+  loaded: LoadedConfig,
+  dir: string,
+  W: Float32Array,
+  traces: Float32Array[],
+  log: (s: string) => void,
+): Promise<void> {
+  const N = loaded.config.simulation.n_neurons;
+  const out: string[] = [];
+  out.push(
+    (await saveFigure(dir, "fig2b_activity", activityTraces(traces, { title: `activity x_i of ${traces.length} neurons` }))).svg,
+  );
+  out.push((await saveFigure(dir, "fig2c_connectivity_true", connectivityHeatmap(W, N, { title: "true connectivity W" }))).svg);
+  if (N <= MAX_EIGEN_N) {
+    const e = eigenvalues(W, N);
+    const rho = spectralRadius(e.re, e.im);
+    log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(loaded.config.simulation.params[0][0] * rho).toFixed(2)})`);
+    out.push((await saveFigure(dir, "eigenvalues", eigenSpectrum(e.re, e.im))).svg);
+  } else {
+    log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);
+  }
+  log(`figures: ${out.map((p) => p.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
+}

@@ -1,0 +1,182 @@
+/**
+ * Config loading: YAML text → validated `Config`, with errors that name file:line:col and, for an
+ * unknown key, the closest known key. `--set section.key=value` overrides are applied before
+ * validation.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, extname, resolve } from "node:path";
+import { type Document, LineCounter, isMap, isScalar, parseDocument, parse as parseYaml } from "yaml";
+import type { ZodIssue } from "zod";
+import { type Config, configSchema, knownKeys } from "./schema.js";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file, or "<embedded:NAME>" for a built-in config. */
+  file: string;
+  /** Config name: the file's base name without extension (names the run folder). */
+  name: string;
+  /** Folder against which relative paths in the config (connectivity_file) resolve. */
+  baseDir: string;
+}
+
+/** Load and validate a config file. `overrides` are "section.key=value" strings. */
+export function loadConfig(file: string, overrides: readonly string[] = []): LoadedConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read config file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  return {
+    config: parseConfig(text, file, overrides),
+    file: path,
+    name: basename(path, extname(path)),
+    baseDir: dirname(path),
+  };
+}
+
+/** Parse and validate YAML `text`; `file` is used in messages only. */
+export function parseConfig(text: string, file: string, overrides: readonly string[] = []): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+    const where = `${file}:${pos.line}:${pos.col}`;
+    throw new ConfigError(`${where}: malformed YAML: ${e.message.split("\n")[0]}`);
+  }
+  const raw = doc.toJS() as unknown;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(`${file}: a config must be a YAML mapping with sections simulation, graph_model, plotting, training`);
+  }
+  for (const o of overrides) applyOverride(raw as Record<string, unknown>, o);
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const messages = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, doc, lineCounter, file));
+  const more = result.error.issues.length > 5 ? `\n  … and ${result.error.issues.length - 5} more` : "";
+  throw new ConfigError(messages.join("\n") + more);
+}
+
+function describeIssue(issue: ZodIssue, doc: Document, lc: LineCounter, file: string): string {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys
+      .map((key) => {
+        const where = locate(doc, lc, [...issue.path, key], true) ?? locate(doc, lc, issue.path, false);
+        const section = issue.path.length ? issue.path.join(".") : "top level";
+        const hint = closest(key, knownKeys(issue.path));
+        return `${file}${where}: unknown key "${key}" in ${section}${hint ? ` (did you mean "${hint}"?)` : ""}`;
+      })
+      .join("\n");
+  }
+  const where = locate(doc, lc, issue.path, false) ?? locate(doc, lc, issue.path.slice(0, -1), false) ?? "";
+  const key = issue.path.join(".") || "(top level)";
+  if (issue.code === "invalid_type" && issue.received === "undefined") {
+    return `${file}${where}: missing required key "${key}"`;
+  }
+  return `${file}${where}: ${key}: ${issue.message}`;
+}
+
+/** ":line:col" of the key (keyNode) or value at `path`, or undefined when it is not in the file. */
+function locate(doc: Document, lc: LineCounter, path: readonly (string | number)[], keyNode: boolean): string | undefined {
+  if (path.length === 0) return undefined;
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    if (!isMap(node)) return undefined;
+    const pair = node.items.find((p) => isScalar(p.key) && p.key.value === path[i]);
+    if (!pair) return undefined;
+    if (i === path.length - 1 && keyNode) node = pair.key;
+    else node = pair.value;
+  }
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) return undefined;
+  const { line, col } = lc.linePos(range[0]);
+  return `:${line}:${col}`;
+}
+
+/** Apply "section.key=value" (value parsed as YAML) to the raw config object. */
+export function applyOverride(raw: Record<string, unknown>, override: string): void {
+  const eq = override.indexOf("=");
+  if (eq <= 0) throw new ConfigError(`--set ${override}: expected section.key=value`);
+  const keyPath = override.slice(0, eq).trim().split(".");
+  let value: unknown;
+  try {
+    value = parseYaml(override.slice(eq + 1));
+  } catch (e) {
+    throw new ConfigError(`--set ${override}: cannot parse value (${(e as Error).message.split("\n")[0]})`);
+  }
+  let obj = raw;
+  for (let i = 0; i < keyPath.length; i++) {
+    const k = keyPath[i];
+    const known = knownKeys(keyPath.slice(0, i));
+    if (!known.includes(k)) {
+      const hint = closest(k, known);
+      throw new ConfigError(
+        `--set ${override}: unknown key "${keyPath.slice(0, i + 1).join(".")}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+      );
+    }
+    if (i === keyPath.length - 1) {
+      obj[k] = value;
+    } else {
+      if (obj[k] === undefined || obj[k] === null) obj[k] = {};
+      obj = obj[k] as Record<string, unknown>;
+    }
+  }
+}
+
+/** The known key closest to `key` (edit distance, case-insensitive), if reasonably close. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** Features this implementation supports so far; anything else fails with "not implemented yet". */
+export function requireImplemented(config: Config, file: string): void {
+  const sim = config.simulation;
+  const gm = config.graph_model;
+  const fail = (what: string) => {
+    throw new ConfigError(`${file}: ${what} is not implemented yet`);
+  };
+  if (gm.signal_model_name !== "PDE_N2") fail(`graph_model.signal_model_name: ${JSON.stringify(gm.signal_model_name)}`);
+  if (!["Lorentz", "Gaussian", "uniform"].includes(sim.connectivity_type) && !sim.connectivity_file) {
+    fail(`simulation.connectivity_type: ${JSON.stringify(sim.connectivity_type)} (supported: Lorentz, Gaussian, uniform)`);
+  }
+  if (sim.external_input_type !== "none") fail(`simulation.external_input_type: ${JSON.stringify(sim.external_input_type)}`);
+  if (sim.phi !== "tanh") fail(`simulation.phi: ${JSON.stringify(sim.phi)} (supported: tanh)`);
+  if (config.training.measurement_noise_level > 0) fail("training.measurement_noise_level > 0");
+  if (sim.shuffle_neuron_types) fail("simulation.shuffle_neuron_types");
+  for (const [i, p] of sim.params.entries()) {
+    if (p.length !== 3)
+      throw new ConfigError(`${file}: simulation.params[${i}] must be [g, s, c] for PDE_N2, got ${p.length} values`);
+  }
+  if (sim.params.length < sim.n_neuron_types) {
+    throw new ConfigError(`${file}: simulation.params has ${sim.params.length} rows but n_neuron_types is ${sim.n_neuron_types}`);
+  }
+}

@@ -1,0 +1,117 @@
+// PDE_N2 explicit-Euler integration, the hot loop of `generate`.
+//   dx_i/dt = -c_i x_i + s_i tanh(x_i) + g_i sum_j W_ij tanh(x_j)
+// Layout: W is [N, Np] row-major (row i = receiving neuron), Np = N rounded up to 4, zero padded.
+// tanh(x) is double-buffered in `tb` ([2, Np]) so one barrier per step separates the threads.
+
+import { argF32, argI32, argPtr, barrier, hsum, sliceStart, tanh4 } from "./common";
+
+/** tb[par*Np + i] = tanh(x_i) for this thread's rows. */
+function tanhRows(x: usize, t: usize, r0: i32, r1: i32): void {
+  let i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(t + o, tanh4(v128.load(x + o)));
+  }
+  for (; i < r1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(t + o, <f32>Math.tanh(<f64>load<f32>(x + o)));
+  }
+}
+
+/** out[i - r0 ... ] = sum_j W[i, j] t[j] for rows r0..r1 (4 rows at a time, f32x4 accumulators). */
+function matvecRows(W: usize, Np: i32, t: usize, m: usize, r0: i32, r1: i32): void {
+  const stride = <usize>Np << 2;
+  let i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const w0 = W + <usize>i * stride;
+    const w1 = w0 + stride;
+    const w2 = w1 + stride;
+    const w3 = w2 + stride;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    for (let o: usize = 0; o < stride; o += 16) {
+      const tv = v128.load(t + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), tv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), tv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), tv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), tv));
+    }
+    const mo = m + (<usize>i << 2);
+    store<f32>(mo, hsum(a0));
+    store<f32>(mo, hsum(a1), 4);
+    store<f32>(mo, hsum(a2), 8);
+    store<f32>(mo, hsum(a3), 12);
+  }
+  for (; i < r1; i++) {
+    const wi = W + <usize>i * stride;
+    let a = f32x4.splat(0);
+    for (let o: usize = 0; o < stride; o += 16) {
+      a = f32x4.add(a, f32x4.mul(v128.load(wi + o), v128.load(t + o)));
+    }
+    store<f32>(m + (<usize>i << 2), hsum(a));
+  }
+}
+
+/**
+ * Run `nSteps` Euler steps of PDE_N2 on this thread's rows.
+ * args: [N, Np, W, x, tb, m, c, s, g, dt, nSteps, save, outX, outY, noise, noiseLevel, bar, par0]
+ *   x: [Np] state (updated in place); m: [Np] scratch; c, s, g: [Np] per-neuron parameters;
+ *   save = 1: before step k, outX[k*N + i] = x_i and outY[k*N + i] = dx_i/dt (float32 [nSteps, N]);
+ *   noise: [nSteps, N] N(0,1) draws added as noiseLevel * noise after each step (when noiseLevel > 0);
+ *   par0: which half of tb holds tanh(x) on entry (it alternates each step; the caller tracks it).
+ */
+export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
+  const N = argI32(args, 0);
+  const Np = argI32(args, 1);
+  const W = argPtr(args, 2);
+  const x = argPtr(args, 3);
+  const tb = argPtr(args, 4);
+  const m = argPtr(args, 5);
+  const c = argPtr(args, 6);
+  const s = argPtr(args, 7);
+  const g = argPtr(args, 8);
+  const dt = argF32(args, 9);
+  const nSteps = argI32(args, 10);
+  const save = argI32(args, 11);
+  const outX = argPtr(args, 12);
+  const outY = argPtr(args, 13);
+  const noise = argPtr(args, 14);
+  const noiseLevel = argF32(args, 15);
+  const bar = argPtr(args, 16);
+  let par = argI32(args, 17);
+  const r0 = sliceStart(N, tid, nth, 4);
+  const r1 = sliceStart(N, tid + 1, nth, 4);
+  const tBytes = <usize>Np << 2;
+  for (let k = 0; k < nSteps; k++) {
+    const tCur = tb + <usize>par * tBytes;
+    const tNext = tb + <usize>(1 - par) * tBytes;
+    matvecRows(W, Np, tCur, m, r0, r1);
+    const frame = <usize>k * <usize>N;
+    for (let i = r0; i < r1; i++) {
+      const o = <usize>i << 2;
+      const xi = load<f32>(x + o);
+      const dxdt = -load<f32>(c + o) * xi + load<f32>(s + o) * load<f32>(tCur + o) + load<f32>(g + o) * load<f32>(m + o);
+      if (save) {
+        const fo = (frame + <usize>i) << 2;
+        store<f32>(outX + fo, xi);
+        store<f32>(outY + fo, dxdt);
+      }
+      let xn = xi + dt * dxdt;
+      if (noiseLevel > 0) xn += noiseLevel * load<f32>(noise + ((frame + <usize>i) << 2));
+      store<f32>(x + o, xn);
+    }
+    tanhRows(x, tNext, r0, r1);
+    par = 1 - par;
+    barrier(bar, nth);
+  }
+}
+
+/** tb[par] = tanh(x) for this thread's rows (run once before the first pdeN2Steps). args: [N, x, t] */
+export function tanhInit(tid: i32, nth: i32, args: usize): void {
+  const N = argI32(args, 0);
+  const r0 = sliceStart(N, tid, nth, 4);
+  const r1 = sliceStart(N, tid + 1, nth, 4);
+  tanhRows(argPtr(args, 1), argPtr(args, 2), r0, r1);
+}

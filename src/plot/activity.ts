@@ -1,0 +1,44 @@
+/**
+ * Fig 2b: activity traces of sampled neurons, stacked with offsets (trace_k = x − 10k + 200, as
+ * the reference), over the first frames. Each trace is min/max-downsampled before it reaches SVG.
+ */
+import * as Plot from "@observablehq/plot";
+import { TAB10 } from "./colors.js";
+import { downsampleMinMax, plotSvg } from "./svg.js";
+
+export interface ActivityTracesOptions {
+  title?: string;
+  /** Points kept per trace ≈ 2 × buckets (default 300). */
+  buckets?: number;
+}
+
+/** SVG of traces x[k][t] (k = sampled neuron, t = frame), offset by −10k + 200. */
+export function activityTraces(x: readonly ArrayLike<number>[], options: ActivityTracesOptions = {}): string {
+  const buckets = options.buckets ?? 300;
+  const rows: { t: number; y: number; k: number }[] = [];
+  let frames = 0;
+  x.forEach((trace, k) => {
+    frames = Math.max(frames, trace.length);
+    for (const { i, v } of downsampleMinMax(trace, buckets))
+      rows.push({ t: i, y: Math.round((v - 10 * k + 200) * 100) / 100, k });
+  });
+  return plotSvg({
+    width: 640,
+    height: 640,
+    marginLeft: 50,
+    marginTop: options.title ? 36 : 20,
+    title: options.title,
+    x: { label: "time (frames)", domain: [0, Math.max(1, frames - 1)], labelAnchor: "center", labelArrow: "none" },
+    y: { label: "neuron index (offset traces)", labelAnchor: "center", labelArrow: "none" },
+    marks: [
+      Plot.line(rows, {
+        x: "t",
+        y: "y",
+        z: "k",
+        stroke: (d: { k: number }) => TAB10[d.k % 10],
+        strokeWidth: 1,
+        strokeOpacity: 0.7,
+      }),
+    ],
+  });
+}

@@ -1,0 +1,73 @@
+/** SVG helpers shared by the panel functions. */
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+import { FONT_FAMILY } from "./png.js";
+
+/** A fresh DOM document for Observable Plot to draw into (no browser needed). */
+export function plotDocument(): Document {
+  return parseHTML("<!DOCTYPE html><html><body></body></html>").document as unknown as Document;
+}
+
+/**
+ * Plot.plot with our document and font, returned as a standalone SVG string. A `title` is drawn
+ * as SVG text (Plot would wrap the SVG in an HTML <figure>); leave room for it with marginTop.
+ */
+export function plotSvg(options: Plot.PlotOptions & { title?: string }): string {
+  const { title, ...rest } = options;
+  const el = Plot.plot({ ...rest, document: plotDocument() }) as unknown as Element;
+  let svg = el.outerHTML;
+  if (title) {
+    const width = Number(rest.width ?? 640);
+    svg = svg.replace(/(<svg[^>]*>)/, `$1<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${esc(title)}</text>`);
+  }
+  return standalone(svg);
+}
+
+/** Make an <svg> string standalone: XML namespaces, pinned font family, no class-scoped CSS. */
+export function standalone(svg: string): string {
+  let s = svg;
+  if (!/^<svg[^>]*\sxmlns=/.test(s)) s = s.replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"');
+  if (!/^<svg[^>]*xmlns:xlink=/.test(s)) s = s.replace(/^<svg/, '<svg xmlns:xlink="http://www.w3.org/1999/xlink"');
+  s = s.replace(/font-family="[^"]*"/, `font-family="${FONT_FAMILY}, sans-serif"`);
+  // Two decimals are sub-pixel: drop the rest (keeps long series small).
+  s = s.replace(
+    / (d|transform|points|x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"/g,
+    (_, k: string, v: string) => ` ${k}="${v.replace(/(\d\.\d\d)\d+/g, "$1")}"`,
+  );
+  return `${s}\n`;
+}
+
+/** Escape text for SVG/XML content and attribute values. */
+export function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** Shortest decimal that keeps `digits` significant digits (for tick labels and printed values). */
+export function fmt(v: number, digits = 3): string {
+  if (v === 0) return "0";
+  return Number(v.toPrecision(digits)).toString();
+}
+
+/**
+ * Min/max downsampling of a series to about `buckets` × 2 points: in each bucket of consecutive
+ * samples keep the minimum and the maximum (in time order), so peaks survive.
+ */
+export function downsampleMinMax(y: ArrayLike<number>, buckets: number): { i: number; v: number }[] {
+  const n = y.length;
+  if (n <= 2 * buckets) return Array.from({ length: n }, (_, i) => ({ i, v: y[i] }));
+  const out: { i: number; v: number }[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const s = Math.floor((b * n) / buckets);
+    const e = Math.floor(((b + 1) * n) / buckets);
+    let lo = s;
+    let hi = s;
+    for (let k = s + 1; k < e; k++) {
+      if (y[k] < y[lo]) lo = k;
+      if (y[k] > y[hi]) hi = k;
+    }
+    if (lo < hi) out.push({ i: lo, v: y[lo] }, { i: hi, v: y[hi] });
+    else if (hi < lo) out.push({ i: hi, v: y[hi] }, { i: lo, v: y[lo] });
+    else out.push({ i: lo, v: y[lo] });
+  }
+  return out;
+}

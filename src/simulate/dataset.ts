@@ -1,0 +1,158 @@
+/**
+ * The dataset folder (what `generate` writes and `train` reads):
+ *   dataset.json       metadata (format "neural-gnn-dataset", version 1, n_neurons, n_frames, delta_t, …)
+ *   activity.npy       float32 [T, N], x_i at frame t
+ *   derivative.npy     float32 [T, N], dx_i/dt at frame t (optional)
+ *   neuron_types.npy   int32 [N] (optional ground truth)
+ *   connectivity.npy   float32 [N, N], W[i, j] from j to i (optional ground truth)
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const DATASET_FORMAT = "neural-gnn-dataset";
+export const DATASET_VERSION = 1;
+
+export const DATASET_FILES = {
+  meta: "dataset.json",
+  activity: "activity.npy",
+  derivative: "derivative.npy",
+  types: "neuron_types.npy",
+  connectivity: "connectivity.npy",
+} as const;
+
+export interface ActivityStats {
+  x_mean: number;
+  x_std: number;
+  x_absmax: number;
+  dxdt_mean: number;
+  dxdt_std: number;
+  dxdt_absmax: number;
+  /** std of x per neuron type. */
+  x_std_by_type: number[];
+}
+
+export interface DatasetMeta {
+  format: typeof DATASET_FORMAT;
+  version: number;
+  n_neurons: number;
+  /** Number of frames stored (rows of activity.npy). */
+  n_frames: number;
+  delta_t: number;
+  model: string;
+  params: number[][];
+  n_neuron_types: number;
+  seed: number;
+  start_frame?: number;
+  noise_model_level?: number;
+  connectivity?: {
+    source: string;
+    filling_factor: number;
+    Dale_law: boolean;
+    non_zeros: number;
+  };
+  stats?: ActivityStats;
+  generator?: { name: string; version: string; seconds: number; threads: number };
+}
+
+/** Read and check `dataset.json` in `dir`. */
+export function readDatasetMeta(dir: string): DatasetMeta {
+  const path = join(dir, DATASET_FILES.meta);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`${path}: cannot read dataset metadata (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  let meta: DatasetMeta;
+  try {
+    meta = JSON.parse(text) as DatasetMeta;
+  } catch (e) {
+    throw new Error(`${path}: malformed JSON (${(e as Error).message})`);
+  }
+  if (meta.format !== DATASET_FORMAT) throw new Error(`${path}: "format" must be "${DATASET_FORMAT}"`);
+  for (const k of ["n_neurons", "n_frames", "delta_t"] as const) {
+    if (typeof meta[k] !== "number" || !(meta[k] > 0)) throw new Error(`${path}: "${k}" must be a positive number`);
+  }
+  return meta;
+}
+
+/** Running mean/std/max-abs of x and dx/dt (float64 accumulators), per type for x. */
+export class StatsAccumulator {
+  private n = 0;
+  private sx = 0;
+  private sxx = 0;
+  private sy = 0;
+  private syy = 0;
+  private mx = 0;
+  private my = 0;
+  private readonly tn: Float64Array;
+  private readonly ts: Float64Array;
+  private readonly tss: Float64Array;
+
+  constructor(
+    private readonly types: Int32Array,
+    nTypes: number,
+  ) {
+    this.tn = new Float64Array(nTypes);
+    this.ts = new Float64Array(nTypes);
+    this.tss = new Float64Array(nTypes);
+  }
+
+  /** Add `frames` frames of x and dx/dt ([frames, N]). Returns false if any value was NaN or ±Inf. */
+  add(x: Float32Array, y: Float32Array, frames: number): boolean {
+    let finite = true;
+    const N = this.types.length;
+    for (let f = 0; f < frames; f++) {
+      const o = f * N;
+      let sx = 0;
+      let sxx = 0;
+      let sy = 0;
+      let syy = 0;
+      for (let i = 0; i < N; i++) {
+        const xv = x[o + i];
+        const yv = y[o + i];
+        sx += xv;
+        sxx += xv * xv;
+        sy += yv;
+        syy += yv * yv;
+        const ax = Math.abs(xv);
+        if (ax > this.mx) this.mx = ax;
+        const ay = Math.abs(yv);
+        if (ay > this.my) this.my = ay;
+        const t = this.types[i];
+        this.ts[t] += xv;
+        this.tss[t] += xv * xv;
+        this.tn[t] += 1;
+      }
+      if (!Number.isFinite(sxx + syy)) finite = false;
+      this.sx += sx;
+      this.sxx += sxx;
+      this.sy += sy;
+      this.syy += syy;
+    }
+    this.n += frames * N;
+    return finite;
+  }
+
+  result(): ActivityStats {
+    const std = (s: number, ss: number, n: number) => (n > 0 ? Math.sqrt(Math.max(0, ss / n - (s / n) ** 2)) : 0);
+    return {
+      x_mean: this.sx / this.n,
+      x_std: std(this.sx, this.sxx, this.n),
+      x_absmax: this.mx,
+      dxdt_mean: this.sy / this.n,
+      dxdt_std: std(this.sy, this.syy, this.n),
+      dxdt_absmax: this.my,
+      x_std_by_type: Array.from(this.tn, (n, t) => std(this.ts[t], this.tss[t], n)),
+    };
+  }
+}
+
+/** First non-finite value in a [frames, N] chunk, as {frame, neuron}, or undefined. */
+export function firstNonFinite(a: Float32Array, N: number): { frame: number; neuron: number } | undefined {
+  for (let k = 0; k < a.length; k++) {
+    const v = a[k];
+    if (v - v !== 0) return { frame: Math.floor(k / N), neuron: k % N };
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allclose } from "../../test/helpers.js";
+import { WasmEngine } from "../kernels/wasm/engine.js";
+import { drawConnectivity } from "./connectivity.js";
+import { neuronParams, neuronTypes } from "./neurons.js";
+import { pdeN2EulerStep } from "./pdeN2.js";
+import { PdeN2Integrator } from "./integrate.js";
+import { Rng } from "./rng.js";
+
+const PARAMS = [
+  [10, 1, 1],
+  [10, 2, 1],
+  [10, 1, 2],
+  [10, 2, 2],
+];
+
+function problem(N: number, seed: number) {
+  const W = drawConnectivity("Lorentz", N, seed);
+  const p = neuronParams(neuronTypes(N, 4), PARAMS);
+  const x0 = new Float32Array(N);
+  new Rng(seed, 9).fillNormal(x0, 5);
+  return { W, p, x0 };
+}
+
+/** Run `steps` steps on the engine, recording every frame; returns [x frames, y frames, final x]. */
+function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0) {
+  const { W, p, x0 } = problem(N, seed);
+  const mark = engine.mark();
+  const integ = new PdeN2Integrator(engine, W, p, x0, chunk, 0.01, noise);
+  const X = new Float32Array(steps * N);
+  const Y = new Float32Array(steps * N);
+  for (let f = 0; f < steps; f += chunk) {
+    const n = Math.min(chunk, steps - f);
+    if (noise > 0) integ.noiseBuffer(n).fill(1);
+    integ.run(n, true);
+    X.set(integ.framesX(n), f * N);
+    Y.set(integ.framesY(n), f * N);
+  }
+  const xEnd = Float32Array.from(integ.state());
+  engine.reset(mark);
+  return { X, Y, xEnd };
+}
+
+describe("PDE_N2 on the WebAssembly engine", () => {
+  let e1: WasmEngine;
+  let e2: WasmEngine;
+  beforeAll(async () => {
+    e1 = await WasmEngine.create({ threads: 1 });
+    e2 = await WasmEngine.create({ threads: 2 });
+  });
+  afterAll(async () => {
+    await e1.close();
+    await e2.close();
+  });
+
+  it("matches the plain float64 reference derivative and Euler step (N not a multiple of 4)", () => {
+    const N = 37;
+    const steps = 20;
+    const { W, p, x0 } = problem(N, 5);
+    const { X, Y } = runWasm(e1, N, 5, steps, 8);
+    const x = Float64Array.from(x0);
+    const dxdt = new Float64Array(N);
+    for (let k = 0; k < steps; k++) {
+      const xk = Float64Array.from(x);
+      pdeN2EulerStep(W, p, x, dxdt, 0.01);
+      // Each step starts from the engine's own previous state, so errors do not compound.
+      const fromEngine = Float64Array.from(X.subarray(k * N, (k + 1) * N));
+      expect(allclose(X.subarray(k * N, (k + 1) * N), xk, 1e-4, 1e-4).ok).toBe(true);
+      const ref = new Float64Array(N);
+      pdeN2EulerStep(W, p, fromEngine, ref, 0.01);
+      const r = allclose(Y.subarray(k * N, (k + 1) * N), ref, 1e-5, 2e-5);
+      expect(r.ok, r.worst).toBe(true);
+    }
+  });
+
+  it("stores x[t+1] = x[t] + dt·dxdt[t] exactly (float32)", () => {
+    const N = 64;
+    const { X, Y } = runWasm(e1, N, 8, 50, 16);
+    const dt = Math.fround(0.01);
+    for (let k = 0; k + 1 < 50; k++) {
+      for (let i = 0; i < N; i++) {
+        expect(X[(k + 1) * N + i]).toBe(Math.fround(X[k * N + i] + Math.fround(dt * Y[k * N + i])));
+      }
+    }
+  });
+
+  it("gives identical results for 1 and 2 threads, any chunking, and across runs", () => {
+    const a = runWasm(e1, 203, 11, 300, 300);
+    const b = runWasm(e2, 203, 11, 300, 7);
+    const c = runWasm(e2, 203, 11, 300, 64);
+    expect(b.X).toEqual(a.X);
+    expect(c.Y).toEqual(a.Y);
+    expect(c.xEnd).toEqual(a.xEnd);
+  });
+
+  it("adds process noise per step, not scaled by dt", () => {
+    const a = runWasm(e1, 16, 3, 1, 1, 0);
+    const b = runWasm(e1, 16, 3, 1, 1, 0.5);
+    for (let i = 0; i < 16; i++) expect(b.xEnd[i]).toBeCloseTo(a.xEnd[i] + 0.5, 5);
+  });
+});

@@ -1,0 +1,49 @@
+/** Shared test helpers: tolerances, temp folders, python3+numpy availability. */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+export const SHARED_REFERENCE = resolve(ROOT, "..", "shared", "reference");
+
+/** max_i |a_i − b_i| / (atol + rtol·|b_i|) ≤ 1, reporting the worst index on failure. */
+export function allclose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol = 0): { ok: boolean; worst: string } {
+  if (a.length !== b.length) return { ok: false, worst: `length ${a.length} vs ${b.length}` };
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / (atol + rtol * Math.abs(b[i]) || 1e-300);
+    if (!(e <= worst)) {
+      worst = e;
+      at = i;
+    }
+  }
+  return { ok: worst <= 1, worst: at < 0 ? "none" : `index ${at}: ${a[at]} vs ${b[at]} (ratio ${worst})` };
+}
+
+export function tempDir(prefix = "ngnn-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+let numpy: boolean | undefined;
+/** Whether python3 with numpy is available (interop tests skip visibly otherwise). */
+export function hasNumpy(): boolean {
+  if (numpy === undefined) {
+    numpy = spawnSync("python3", ["-c", "import numpy"], { stdio: "ignore" }).status === 0;
+    if (!numpy) console.warn("python3 + numpy not available: numpy interop tests are SKIPPED");
+  }
+  return numpy;
+}
+
+/** Run a python3 snippet and return its stdout. */
+export function python(code: string): string {
+  return execFileSync("python3", ["-c", code], { encoding: "utf8" });
+}
+
+/** Run the built CLI; returns exit status and output. */
+export function cli(args: string[], cwd = ROOT): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "neural-gnn.js"), ...args], { cwd, encoding: "utf8" });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
