@@ -13,7 +13,7 @@ import { buildConnectivity } from "../src/simulate/generate.js";
 import { PdeN2Integrator } from "../src/simulate/integrate.js";
 import { neuronParams, neuronTypes } from "../src/simulate/neurons.js";
 import { Rng, STREAMS } from "../src/simulate/rng.js";
-import { cli, hasNumpy, python, ROOT, tempDir } from "./helpers.js";
+import { ROOT, cli, hasNumpy, python, tempDir } from "./helpers.js";
 
 const TINY = `dataset: tiny
 simulation:
@@ -50,7 +50,14 @@ describe("neural-gnn generate", () => {
     }
     expect(existsSync(join(runs, "tiny", "config.yaml"))).toBe(true);
     const meta = JSON.parse(readFileSync(join(data, "dataset.json"), "utf8"));
-    expect(meta).toMatchObject({ format: "neural-gnn-dataset", version: 1, n_neurons: 60, n_frames: 3001, delta_t: 0.01, n_neuron_types: 3 });
+    expect(meta).toMatchObject({
+      format: "neural-gnn-dataset",
+      version: 1,
+      n_neurons: 60,
+      n_frames: 3001,
+      delta_t: 0.01,
+      n_neuron_types: 3,
+    });
     expect(r.stderr).toMatch(/spectral radius of W: \d\.\d{4}/);
   });
 
@@ -64,7 +71,8 @@ describe("neural-gnn generate", () => {
     const dt = Math.fround(0.01);
     let mismatches = 0;
     for (let t = 0; t + 1 < 3001; t++) {
-      for (let i = 0; i < 60; i++) if (x[(t + 1) * 60 + i] !== Math.fround(x[t * 60 + i] + Math.fround(dt * y[t * 60 + i]))) mismatches++;
+      for (let i = 0; i < 60; i++)
+        if (x[(t + 1) * 60 + i] !== Math.fround(x[t * 60 + i] + Math.fround(dt * y[t * 60 + i]))) mismatches++;
     }
     expect(mismatches).toBe(0);
     expect(Array.from(readNpy(join(data, "neuron_types.npy")).data as Int32Array)).toEqual(
@@ -106,7 +114,12 @@ print(x.dtype, x.shape, y.dtype, t.dtype, t.shape, W.dtype, W.shape, m['n_frames
 
   it("stops with a clear message naming the frame when the state diverges, leaving old results intact", () => {
     const bad = join(dir, "bad.yaml");
-    writeFileSync(bad, TINY.replace("delta_t: 0.01", "delta_t: 5.0").replace("start_frame: -200", "start_frame: 0").replace("dataset: tiny", "dataset: bad"));
+    writeFileSync(
+      bad,
+      TINY.replace("delta_t: 0.01", "delta_t: 5.0")
+        .replace("start_frame: -200", "start_frame: 0")
+        .replace("dataset: tiny", "dataset: bad"),
+    );
     const r = cli(["generate", bad, "--runs", runs, "-q"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/neural-gnn: error: simulation diverged: non-finite state at frame \d+, neuron \d+/);
@@ -123,10 +136,15 @@ print(x.dtype, x.shape, y.dtype, t.dtype, t.shape, W.dtype, W.shape, m['n_frames
 
   it("refuses a connectivity file of the wrong shape", () => {
     const bad = join(dir, "shape.yaml");
-    writeFileSync(bad, TINY.replace("  seed: 5", `  seed: 5\n  connectivity_file: "${join(ROOT, "data", "fig2_connectivity.npy")}"`));
+    writeFileSync(
+      bad,
+      TINY.replace("  seed: 5", `  seed: 5\n  connectivity_file: "${join(ROOT, "data", "fig2_connectivity.npy")}"`),
+    );
     const r = cli(["generate", bad, "--runs", runs, "-q"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/fig2_connectivity\.npy: connectivity must have shape \(60, 60\) for n_neurons = 60, found \(1000, 1000\)/);
+    expect(r.stderr).toMatch(
+      /fig2_connectivity\.npy: connectivity must have shape \(60, 60\) for n_neurons = 60, found \(1000, 1000\)/,
+    );
   });
 });
 

@@ -50,17 +50,23 @@ describe("config loading", () => {
   });
 
   it("names file:line:col and the closest key for an unknown key", () => {
-    const text = "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\n  n_neuronz: 10\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n";
-    expect(() => parseConfig(text, "bad.yaml")).toThrowError(/bad\.yaml:4:3: unknown key "n_neuronz" in simulation \(did you mean "n_neurons"\?\)/);
+    const text =
+      "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\n  n_neuronz: 10\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n";
+    expect(() => parseConfig(text, "bad.yaml")).toThrowError(
+      /bad\.yaml:4:3: unknown key "n_neuronz" in simulation \(did you mean "n_neurons"\?\)/,
+    );
   });
 
   it("reports a wrong type at its position", () => {
-    const text = "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\n  n_neurons: many\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n";
+    const text =
+      "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\n  n_neurons: many\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n";
     expect(() => parseConfig(text, "bad.yaml")).toThrowError(/bad\.yaml:4:14: simulation\.n_neurons: Expected number/);
   });
 
   it("reports malformed YAML with its position", () => {
-    expect(() => parseConfig("simulation:\n  params: [[1, 2\n", "broken.yaml")).toThrowError(/broken\.yaml:\d+:\d+: malformed YAML/);
+    expect(() => parseConfig("simulation:\n  params: [[1, 2\n", "broken.yaml")).toThrowError(
+      /broken\.yaml:\d+:\d+: malformed YAML/,
+    );
   });
 
   it("reports a missing required key", () => {
@@ -77,7 +83,9 @@ describe("config loading", () => {
     expect(config.training.n_epochs).toBe(3);
     expect(config.simulation.params).toEqual([[1, 2, 3]]);
     expect(config.simulation.Dale_law).toBe(true);
-    expect(() => loadConfig(FIG2, ["training.n_epoch=3"])).toThrowError(/unknown key "training\.n_epoch" \(did you mean "n_epochs"\?\)/);
+    expect(() => loadConfig(FIG2, ["training.n_epoch=3"])).toThrowError(
+      /unknown key "training\.n_epoch" \(did you mean "n_epochs"\?\)/,
+    );
     expect(() => loadConfig(FIG2, ["training.n_epochs=abc"])).toThrowError(/training\.n_epochs: Expected number/);
     expect(() => loadConfig(FIG2, ["noequals"])).toThrowError(/expected section\.key=value/);
   });
@@ -91,7 +99,10 @@ describe("config loading", () => {
 
   it("loads the project's own configs", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "ok.yaml"), "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n");
+    writeFileSync(
+      join(dir, "ok.yaml"),
+      "dataset: x\nsimulation:\n  params: [[1, 2, 3]]\ngraph_model:\n  aggr_type: add\nplotting: {}\ntraining: {}\n",
+    );
     expect(loadConfig(join(dir, "ok.yaml")).config.simulation.n_neurons).toBe(1000);
     for (const f of ["signal_fig_2.yaml", "quick.yaml"]) {
       const c = loadConfig(join(__dirname, "..", "..", "configs", f));

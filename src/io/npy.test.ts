@@ -61,10 +61,18 @@ describe(".npy files", () => {
   it.runIf(hasNumpy())("interoperates with numpy both ways", () => {
     const dir = tempDir();
     const ours = join(dir, "ours.npy");
-    writeNpy(ours, Float32Array.from({ length: 6 }, (_, i) => i / 4), [2, 3]);
-    expect(python(`import numpy as np; a=np.load('${ours}'); print(a.dtype, a.shape, float(a[1,2]))`).trim()).toBe("float32 (2, 3) 1.25");
+    writeNpy(
+      ours,
+      Float32Array.from({ length: 6 }, (_, i) => i / 4),
+      [2, 3],
+    );
+    expect(python(`import numpy as np; a=np.load('${ours}'); print(a.dtype, a.shape, float(a[1,2]))`).trim()).toBe(
+      "float32 (2, 3) 1.25",
+    );
     const theirs = join(dir, "theirs.npy");
-    python(`import numpy as np; np.save('${theirs}', np.arange(6, dtype=np.float64).reshape(3, 2) * 1.5); np.save('${join(dir, "i.npy")}', np.array([3, 1], dtype=np.int32))`);
+    python(
+      `import numpy as np; np.save('${theirs}', np.arange(6, dtype=np.float64).reshape(3, 2) * 1.5); np.save('${join(dir, "i.npy")}', np.array([3, 1], dtype=np.int32))`,
+    );
     const a = readNpy(theirs);
     expect(a.shape).toEqual([3, 2]);
     expect(Array.from(a.data as Float64Array)).toEqual([0, 1.5, 3, 4.5, 6, 7.5]);

@@ -22,7 +22,9 @@ describe("figure panels", () => {
     const traces = [0, 1, 2].map((k) => Float32Array.from({ length: 50 }, (_, t) => Math.sin(t / 5 + k) * 5));
     const svg = activityTraces(traces, { title: "activity" });
     expectGolden("activity.svg", svg);
-    expect(svg.match(/<path fill="none" stroke="#[0-9a-f]{6}"/g)?.length ?? svg.match(/stroke-opacity/g)?.length).toBeGreaterThan(0);
+    expect(svg.match(/<path fill="none" stroke="#[0-9a-f]{6}"/g)?.length ?? svg.match(/stroke-opacity/g)?.length).toBeGreaterThan(
+      0,
+    );
   });
 
   it("eigenvalue spectrum: golden SVG, spectral radius printed", () => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allclose } from "../../test/helpers.js";
 import { WasmEngine } from "../kernels/wasm/engine.js";
 import { drawConnectivity } from "./connectivity.js";
+import { PdeN2Integrator } from "./integrate.js";
 import { neuronParams, neuronTypes } from "./neurons.js";
 import { pdeN2EulerStep } from "./pdeN2.js";
-import { PdeN2Integrator } from "./integrate.js";
 import { Rng } from "./rng.js";
 
 const PARAMS = [
