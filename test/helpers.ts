@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-export const SHARED_REFERENCE = resolve(ROOT, "..", "shared", "reference");
+/** The reference implementation's configs, vendored unchanged. */
+export const UPSTREAM_CONFIGS = resolve(ROOT, "test", "fixtures", "upstream-configs");
 
 /** max_i |a_i − b_i| / (atol + rtol·|b_i|) ≤ 1, reporting the worst index on failure. */
 export function allclose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol = 0): { ok: boolean; worst: string } {

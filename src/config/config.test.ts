@@ -1,10 +1,10 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SHARED_REFERENCE, tempDir } from "../../test/helpers.js";
+import { UPSTREAM_CONFIGS, tempDir } from "../../test/helpers.js";
 import { ConfigError, loadConfig, parseConfig, requireImplemented } from "./load.js";
 
-const UPSTREAM = join(SHARED_REFERENCE, "upstream-configs");
+const UPSTREAM = UPSTREAM_CONFIGS;
 const FIG2 = join(UPSTREAM, "signal_fig_2.yaml");
 
 describe("config loading", () => {
