@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 const which = args.filter((a) => !a.startsWith("--"));
 const threadsArg = args.indexOf("--threads");
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : undefined;
-const benches = { simulate: benchSimulate, generate: benchGenerate };
+const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep };
 const selected = which.length ? which.filter((w) => w !== String(threads)) : ["simulate"];
 for (const name of selected) {
   if (!benches[name]) {
@@ -84,4 +84,49 @@ async function benchGenerate() {
 
 function round(x) {
   return Math.round(x * 1000) / 1000;
+}
+
+/** One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam. */
+async function benchStep() {
+  const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
+  const { wasmBackend } = await import(join(root, "dist/kernels/wasm/backend.js"));
+  const { referenceBackend } = await import(join(root, "dist/kernels/reference.js"));
+  const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
+  const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
+  const { Adam } = await import(join(root, "dist/model/adam.js"));
+  const N = 1000;
+  const B = 8;
+  const shape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
+  const measure = (backend, iters) => {
+    const p = new ParamSet(shape, backend);
+    initParams(p, 1);
+    const grad = new ParamSet(shape, backend);
+    const ws = new Workspace(p, B, backend);
+    const opt = new Adam(backend, p, { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 });
+    const X = backend.alloc(B * N);
+    const Y = backend.alloc(B * N);
+    for (let k = 0; k < B * N; k++) {
+      X[k] = 7.5 * Math.sin(k * 12.9898);
+      Y[k] = 3.8 * Math.cos(k * 78.233);
+    }
+    const times = [];
+    for (let it = 0; it < iters + 5; it++) {
+      const t0 = performance.now();
+      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0);
+      opt.step(p, grad);
+      if (it >= 5) times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
+    return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
+  };
+  const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
+  for (const t of threadCounts) {
+    const engine = await WasmEngine.create({ threads: t });
+    const r = measure(wasmBackend(engine), 200);
+    await engine.close();
+    console.log(JSON.stringify({ bench: "train_step", backend: "wasm", threads: t, n_neurons: N, batch: B, ...r }));
+  }
+  const r = measure(referenceBackend("f32"), 3);
+  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, n_neurons: N, batch: B, ...r }));
 }

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-export const KERNELS = ["pdeN2Steps", "tanhInit"] as const;
+export const KERNELS = ["pdeN2Steps", "tanhInit", "mlpForward", "mlpBackward", "messages", "messagesBackward", "adam"] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 const PAGE = 65536;

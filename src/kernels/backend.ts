@@ -1,0 +1,54 @@
+/**
+ * The compute-backend interface of the GNN model: typed arrays in, caller-provided buffers out,
+ * explicit shapes. Implementations: `reference` (plain TypeScript, float32 or float64) and `wasm`
+ * (WebAssembly SIMD, multi-threaded, float32). Every op overwrites its outputs unless it says it
+ * accumulates.
+ *
+ * An MLP here is `layers` = [W_0, b_0, W_1, b_1, …] with W_l: [out_l, in_l] row-major (PyTorch's
+ * nn.Linear layout), ReLU after every layer but the last, and a scalar output.
+ */
+export type Arr = Float32Array | Float64Array;
+
+export interface MlpShape {
+  /** Layer widths [in, h_1, …, h_{L-1}, 1]. */
+  sizes: readonly number[];
+}
+
+export interface Backend {
+  readonly name: string;
+  /** A zeroed array of `n` elements that this backend's ops accept. */
+  alloc(n: number): Arr;
+
+  /**
+   * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) receive
+   * the post-ReLU activations, which mlpBackward needs.
+   */
+  mlpForward(shape: MlpShape, layers: readonly Arr[], X: Arr, S: number, acts: readonly Arr[], y: Arr): void;
+
+  /**
+   * Backward pass of mlpForward for upstream gradient dy: [S]. ACCUMULATES parameter gradients into
+   * `grads` (same layout as `layers`), and writes dX: [S, in] when given.
+   */
+  mlpBackward(
+    shape: MlpShape,
+    layers: readonly Arr[],
+    X: Arr,
+    S: number,
+    acts: readonly Arr[],
+    dy: Arr,
+    grads: readonly Arr[],
+    dX?: Arr,
+  ): void;
+
+  /** Messages M[b, i] = Σ_{j≠i} W[i, j] P[b, j]. W: [N, N] (row = receiving), P, M: [B, N]. */
+  messages(W: Arr, P: Arr, B: number, N: number, M: Arr): void;
+
+  /** dW[i, j] = Σ_b G[b, i] P[b, j] for i ≠ j, dW[i, i] = 0; dP[b, j] = Σ_{i≠j} W[i, j] G[b, i]. */
+  messagesBackward(W: Arr, G: Arr, P: Arr, B: number, N: number, dW: Arr, dP: Arr): void;
+
+  /**
+   * One Adam step (PyTorch semantics, no weight decay) on n elements: m ← β1 m + (1−β1) g,
+   * v ← β2 v + (1−β2) g², p ← p − lr · m̂ / (√v̂ + ε) with bias corrections 1 − β^t.
+   */
+  adam(p: Arr, g: Arr, m: Arr, v: Arr, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allclose } from "../../../test/helpers.js";
+import { Adam } from "../../model/adam.js";
+import { Workspace, lossAndGrad } from "../../model/gnn.js";
+import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
+import { Rng } from "../../simulate/rng.js";
+import type { Backend } from "../backend.js";
+import { referenceBackend } from "../reference.js";
+import { wasmBackend } from "./backend.js";
+import { WasmEngine } from "./engine.js";
+
+const RATES = { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 };
+
+/** Same random model and batch on `backend`. */
+function setup(backend: Backend, N: number, B: number, seed: number) {
+  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
+  const p = new ParamSet(shape, backend);
+  initParams(p, seed);
+  const r = new Rng(seed, 77);
+  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.3 * r.normal();
+  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.03;
+  const X = backend.alloc(B * N);
+  const Y = backend.alloc(B * N);
+  for (let k = 0; k < B * N; k++) {
+    X[k] = 6 * r.normal();
+    Y[k] = 3 * r.normal();
+  }
+  return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
+}
+
+/** Run `steps` training steps; returns the losses, final parameters and last gradients. */
+function train(backend: Backend, steps: number, N = 100, B = 8) {
+  const s = setup(backend, N, B, 3);
+  const opt = new Adam(backend, s.p, RATES);
+  const losses: number[] = [];
+  for (let k = 0; k < steps; k++) {
+    losses.push(lossAndGrad(backend, s.p, s.grad, s.ws, s.X, s.Y, B, 1.0).total);
+    opt.step(s.p, s.grad);
+  }
+  return { losses, params: Float32Array.from(s.p.data), grad: Float32Array.from(s.grad.data), s };
+}
+
+describe("wasm backend vs reference (float32)", () => {
+  let e1: WasmEngine;
+  let e2: WasmEngine;
+  beforeAll(async () => {
+    e1 = await WasmEngine.create({ threads: 1 });
+    e2 = await WasmEngine.create({ threads: 2 });
+  });
+  afterAll(async () => {
+    await e1.close();
+    await e2.close();
+  });
+
+  it("agrees on the forward pass, the loss and every gradient", () => {
+    const ref = referenceBackend("f32");
+    const a = setup(ref, 100, 8, 3);
+    const b = setup(wasmBackend(e2), 100, 8, 3);
+    const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, 8, 1.0);
+    const lb = lossAndGrad(wasmBackend(e2), b.p, b.grad, b.ws, b.X, b.Y, 8, 1.0);
+    expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
+    const f = allclose(b.ws.F, a.ws.F, 1e-4, 1e-5);
+    expect(f.ok, f.worst).toBe(true);
+    const m = allclose(b.ws.M, a.ws.M, 1e-4, 1e-5);
+    expect(m.ok, m.worst).toBe(true);
+    for (const spec of a.p.specs) {
+      const ga = a.grad.tensor(spec.name);
+      const gb = b.grad.tensor(spec.name);
+      // Relative to the tensor's gradient scale (sums of thousands of terms in float32).
+      let scale = 0;
+      for (const v of ga) scale = Math.max(scale, Math.abs(v));
+      const r = allclose(gb, ga, 1e-4, 1e-4 * scale);
+      expect(r.ok, `${spec.name}: ${r.worst}`).toBe(true);
+    }
+  });
+
+  it("agrees over several Adam steps", () => {
+    const a = train(referenceBackend("f32"), 5);
+    const b = train(wasmBackend(e2), 5);
+    for (let k = 0; k < 5; k++) expect(Math.abs(b.losses[k] - a.losses[k]) / a.losses[k]).toBeLessThan(1e-4);
+    const r = allclose(b.params, a.params, 1e-4, 1e-5);
+    expect(r.ok, r.worst).toBe(true);
+  });
+
+  it("gives identical numbers for 1 and 2 threads and across runs", () => {
+    const a = train(wasmBackend(e1), 3);
+    const b = train(wasmBackend(e2), 3);
+    const c = train(wasmBackend(e2), 3);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.params).toEqual(a.params);
+    expect(c.grad).toEqual(b.grad);
+  });
+
+  it("rejects arrays it did not allocate and unsupported shapes", () => {
+    const be = wasmBackend(e1);
+    expect(() => be.messages(new Float32Array(16), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/allocated with this backend/);
+    expect(() => be.mlpForward({ sizes: [1, 10, 10, 1] }, [], be.alloc(1), 1, [], be.alloc(1))).toThrowError(/not supported/);
+  });
+});

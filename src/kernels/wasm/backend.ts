@@ -1,0 +1,135 @@
+/**
+ * The WebAssembly SIMD backend: float32 arrays that live in the engine's shared memory (allocate
+ * them with `alloc`), kernels run on all engine threads. MLPs must have widths [nIn, H, H, 1] with H
+ * a multiple of 32, and N a multiple of 4 (the Figure 2 model: H = 64, N = 1000).
+ */
+import type { Arr, Backend, MlpShape } from "../backend.js";
+import type { WasmEngine } from "./engine.js";
+
+const BLOCK = 64;
+/** Below this many elements Adam runs on the calling thread only (waking workers costs more). */
+const ADAM_PARALLEL_MIN = 1 << 16;
+
+export function wasmBackend(engine: WasmEngine): Backend {
+  const scratch = new Map<string, Float32Array>();
+  /** A cached engine buffer of at least n floats for `key`. */
+  const buf = (key: string, n: number): Float32Array => {
+    let b = scratch.get(key);
+    if (!b || b.length < n) {
+      b = engine.f32(engine.alloc(n * 4), n);
+      scratch.set(key, b);
+    }
+    return b;
+  };
+  const ptr = (a: Arr): number => {
+    if (!(a instanceof Float32Array) || !(a.buffer instanceof SharedArrayBuffer)) {
+      throw new Error("wasm backend: arrays must be allocated with this backend's alloc()");
+    }
+    return a.byteOffset;
+  };
+  const check = (shape: MlpShape): { nIn: number; H: number } => {
+    const s = shape.sizes;
+    if (s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0) {
+      throw new Error(`wasm backend: MLP widths [${s.join(", ")}] not supported (need [in, H, H, 1] with H a multiple of 32)`);
+    }
+    return { nIn: s[0], H: s[1] };
+  };
+  /** Transposed copies of the first two weight matrices: W0T [nIn, H], W1T [H, H]. */
+  const transposed = (layers: readonly Arr[], nIn: number, H: number) => {
+    const W0T = buf(`W0T${nIn}x${H}`, nIn * H);
+    const W1T = buf(`W1T${H}`, H * H);
+    const W0 = layers[0];
+    const W1 = layers[2];
+    for (let o = 0; o < H; o++) for (let c = 0; c < nIn; c++) W0T[c * H + o] = W0[o * nIn + c];
+    for (let o = 0; o < H; o++) for (let k = 0; k < H; k++) W1T[k * H + o] = W1[o * H + k];
+    return { W0T, W1T };
+  };
+  const bar = engine.f32(engine.alloc(64), 16);
+
+  return {
+    name: `wasm-${engine.threads}t`,
+    alloc: (n: number) => engine.f32(engine.alloc(n * 4), n),
+
+    mlpForward(shape, layers, X, S, acts, y): void {
+      const { nIn, H } = check(shape);
+      const { W0T, W1T } = transposed(layers, nIn, H);
+      engine.run("mlpForward", [
+        S,
+        nIn,
+        H,
+        ptr(W0T),
+        ptr(layers[1]),
+        ptr(W1T),
+        ptr(layers[3]),
+        ptr(layers[4]),
+        ptr(layers[5]),
+        ptr(X),
+        ptr(acts[0]),
+        ptr(acts[1]),
+        ptr(y),
+        ptr(bar),
+      ]);
+    },
+
+    mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
+      const { nIn, H } = check(shape);
+      const { W0T } = transposed(layers, nIn, H);
+      const P = nIn * H + H + H * H + H + H + 4;
+      const nBlocks = Math.ceil(S / BLOCK);
+      const partial = buf(`partial${P}`, nBlocks * P);
+      const reduced = buf(`reduced${P}`, P + engine.threads * (2 * H + 16));
+      engine.run("mlpBackward", [
+        S,
+        nIn,
+        H,
+        ptr(W0T),
+        ptr(layers[2]),
+        ptr(layers[4]),
+        ptr(X),
+        ptr(acts[0]),
+        ptr(acts[1]),
+        ptr(dy),
+        ptr(partial),
+        ptr(reduced),
+        dX ? ptr(dX) : 0,
+        ptr(bar),
+        nBlocks,
+      ]);
+      // Accumulate into grads, transposing dW0T back to [H, nIn].
+      const [gW0, gb0, gW1, gb1, gW2, gb2] = grads;
+      let e = 0;
+      for (let c = 0; c < nIn; c++) for (let o = 0; o < H; o++) gW0[o * nIn + c] += reduced[e++];
+      for (let o = 0; o < H; o++) gb0[o] += reduced[e++];
+      for (let k = 0; k < H * H; k++) gW1[k] += reduced[e++];
+      for (let o = 0; o < H; o++) gb1[o] += reduced[e++];
+      for (let o = 0; o < H; o++) gW2[o] += reduced[e++];
+      gb2[0] += reduced[e];
+    },
+
+    messages(W, P, B, N, M): void {
+      if (N % 4 !== 0) throw new Error(`wasm backend: N = ${N} must be a multiple of 4`);
+      engine.run("messages", [B, N, ptr(W), ptr(P), ptr(M)]);
+    },
+
+    messagesBackward(W, G, P, B, N, dW, dP): void {
+      if (N % 4 !== 0) throw new Error(`wasm backend: N = ${N} must be a multiple of 4`);
+      engine.run("messagesBackward", [B, N, ptr(W), ptr(G), ptr(P), ptr(dW), ptr(dP), ptr(bar)]);
+    },
+
+    adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
+      const args = [
+        p.length,
+        ptr(p),
+        ptr(g),
+        ptr(m),
+        ptr(v),
+        lr / (1 - beta1 ** t),
+        beta1,
+        beta2,
+        eps,
+        Math.sqrt(1 - beta2 ** t),
+      ];
+      engine.run("adam", args, p.length >= ADAM_PARALLEL_MIN ? engine.threads : 1);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The signal-propagation GNN of the paper, dense form:
+ *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*(x_j)
+ * For a batch X: [B, N] of frames: P = psi*(X) (B·N evaluations, never one per edge),
+ * M = P Wᵀ, F = phi*([X, a]), pred = F + M.
+ *
+ * Loss (spec 4.3): L = ‖pred − Y‖₂ + B · c · ‖(phi*([0, a_i]))_i‖₂, un-squared Frobenius norms,
+ * the regulariser counted once per batch element as the reference does (c = coeff_lin_phi_zero).
+ * `lossAndGrad` overwrites the gradient set with dL/dθ for every parameter (W, a, psi*, phi*).
+ */
+import type { Arr, Backend } from "../kernels/backend.js";
+import type { ParamSet } from "./params.js";
+
+export interface LossParts {
+  total: number;
+  pred: number;
+  regul: number;
+}
+
+/** Scratch buffers for a batch size B. */
+export class Workspace {
+  readonly P: Arr;
+  readonly M: Arr;
+  readonly F: Arr;
+  readonly G: Arr;
+  readonly dP: Arr;
+  readonly phiIn: Arr;
+  readonly dPhiIn: Arr;
+  readonly psiActs: Arr[];
+  readonly phiActs: Arr[];
+  readonly zIn: Arr;
+  readonly Z: Arr;
+  readonly dZ: Arr;
+  readonly dZIn: Arr;
+  readonly zActs: Arr[];
+
+  constructor(
+    readonly params: ParamSet,
+    readonly B: number,
+    backend: Backend,
+  ) {
+    const { N, embeddingDim: d, psi, phi } = params.shape;
+    const BN = B * N;
+    this.P = backend.alloc(BN);
+    this.M = backend.alloc(BN);
+    this.F = backend.alloc(BN);
+    this.G = backend.alloc(BN);
+    this.dP = backend.alloc(BN);
+    this.phiIn = backend.alloc(BN * (1 + d));
+    this.dPhiIn = backend.alloc(BN * (1 + d));
+    this.psiActs = psi.sizes.slice(1, -1).map((h) => backend.alloc(BN * h));
+    this.phiActs = phi.sizes.slice(1, -1).map((h) => backend.alloc(BN * h));
+    this.zIn = backend.alloc(N * (1 + d));
+    this.Z = backend.alloc(N);
+    this.dZ = backend.alloc(N);
+    this.dZIn = backend.alloc(N * (1 + d));
+    this.zActs = phi.sizes.slice(1, -1).map((h) => backend.alloc(N * h));
+  }
+}
+
+/** pred = phi*([X, a]) + psi*(X) Wᵀ for X: [B, N]; fills ws.P, ws.M, ws.F and returns F + M in `pred`. */
+export function forward(backend: Backend, p: ParamSet, ws: Workspace, X: Arr, B: number, pred: Arr): void {
+  const { N, embeddingDim: d, psi, phi } = p.shape;
+  const BN = B * N;
+  backend.mlpForward(psi, p.psi, X, BN, ws.psiActs, ws.P);
+  backend.messages(p.W, ws.P, B, N, ws.M);
+  fillPhiInput(ws.phiIn, X, p.a, B, N, d);
+  backend.mlpForward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.F);
+  for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + ws.M[k];
+}
+
+/** phiIn[b, i, :] = [x_{b,i}, a_i]. */
+function fillPhiInput(out: Arr, X: ArrayLike<number>, a: Arr, B: number, N: number, d: number): void {
+  const w = 1 + d;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < N; i++) {
+      const o = (b * N + i) * w;
+      out[o] = X[b * N + i];
+      for (let e = 0; e < d; e++) out[o + 1 + e] = a[i * d + e];
+    }
+  }
+}
+
+/**
+ * Loss and gradient for frames X, targets Y (both [B, N]). `grad` is overwritten.
+ * Returns the loss and its two parts.
+ */
+export function lossAndGrad(
+  backend: Backend,
+  p: ParamSet,
+  grad: ParamSet,
+  ws: Workspace,
+  X: Arr,
+  Y: ArrayLike<number>,
+  B: number,
+  coeffPhiZero: number,
+): LossParts {
+  const { N, embeddingDim: d, psi, phi } = p.shape;
+  const BN = B * N;
+  const w = 1 + d;
+  forward(backend, p, ws, X, B, ws.G);
+  // Residual R = pred − Y (in G), its norm, then G = dL/dpred = R / ‖R‖.
+  let rr = 0;
+  for (let k = 0; k < BN; k++) {
+    const r = ws.G[k] - Y[k];
+    ws.G[k] = r;
+    rr += r * r;
+  }
+  const predLoss = Math.sqrt(rr);
+  const inv = predLoss > 0 ? 1 / predLoss : 0;
+  for (let k = 0; k < BN; k++) ws.G[k] *= inv;
+
+  grad.data.fill(0);
+  // Messages: dW = Gᵀ P (off-diagonal), dP = G W.
+  backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
+  backend.mlpBackward(psi, p.psi, X, BN, ws.psiActs, ws.dP, grad.psi);
+  // Update function: dF = G; d(a_i) from the input gradient of phi*.
+  backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < N; i++) {
+      for (let e = 0; e < d; e++) grad.a[i * d + e] += ws.dPhiIn[(b * N + i) * w + 1 + e];
+    }
+  }
+
+  // Regulariser B·c·‖phi*([0, a_i])‖₂.
+  let regul = 0;
+  if (coeffPhiZero !== 0) {
+    fillPhiInput(ws.zIn, new Float32Array(N), p.a, 1, N, d);
+    backend.mlpForward(phi, p.phi, ws.zIn, N, ws.zActs, ws.Z);
+    let zz = 0;
+    for (let i = 0; i < N; i++) zz += ws.Z[i] * ws.Z[i];
+    const zn = Math.sqrt(zz);
+    regul = B * coeffPhiZero * zn;
+    const s = zn > 0 ? (B * coeffPhiZero) / zn : 0;
+    for (let i = 0; i < N; i++) ws.dZ[i] = s * ws.Z[i];
+    backend.mlpBackward(phi, p.phi, ws.zIn, N, ws.zActs, ws.dZ, grad.phi, ws.dZIn);
+    for (let i = 0; i < N; i++) for (let e = 0; e < d; e++) grad.a[i * d + e] += ws.dZIn[i * w + 1 + e];
+  }
+  return { total: predLoss + regul, pred: predLoss, regul };
+}

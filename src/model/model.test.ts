@@ -1,0 +1,201 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasNumpy, python, tempDir } from "../../test/helpers.js";
+import type { Arr } from "../kernels/backend.js";
+import { referenceBackend } from "../kernels/reference.js";
+import { Rng } from "../simulate/rng.js";
+import { Adam, lrForTensor } from "./adam.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { Workspace, forward, lossAndGrad } from "./gnn.js";
+import { type ModelShape, ParamSet, initParams, modelShape, tensorSpecs } from "./params.js";
+
+const f64 = referenceBackend("f64");
+
+/** A small random problem: N neurons, B frames, MLP widths h; parameters perturbed off init. */
+export function smallProblem(N: number, B: number, h: number, seed: number, backend = f64) {
+  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, h, h, 1] }, phi: { sizes: [3, h, h, 1] } };
+  const p = new ParamSet(shape, backend);
+  initParams(p, seed);
+  const r = new Rng(seed, 55);
+  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.5 * r.normal();
+  for (const t of [...p.psi, ...p.phi]) for (let k = 0; k < t.length; k++) t[k] += 0.05 * r.normal();
+  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.1;
+  for (let i = 0; i < N; i++) p.W[i * N + i] = 0;
+  const X = backend.alloc(B * N);
+  const Y = backend.alloc(B * N);
+  for (let k = 0; k < B * N; k++) {
+    X[k] = 3 * r.normal();
+    Y[k] = r.normal();
+  }
+  return { shape, p, X, Y };
+}
+
+describe("GNN model (reference backend)", () => {
+  it("has the reference's parameter names, shapes and count (1,010,834 for Figure 2)", () => {
+    const shape = modelShape(1000, {
+      hidden_dim: 64,
+      n_layers: 3,
+      hidden_dim_update: 64,
+      n_layers_update: 3,
+      embedding_dim: 2,
+      input_size: 1,
+      input_size_update: 3,
+    });
+    const specs = tensorSpecs(shape);
+    expect(specs.map((s) => s.name)).toEqual([
+      "W",
+      "a",
+      "lin_edge.layers.0.weight",
+      "lin_edge.layers.0.bias",
+      "lin_edge.layers.1.weight",
+      "lin_edge.layers.1.bias",
+      "lin_edge.layers.2.weight",
+      "lin_edge.layers.2.bias",
+      "lin_phi.layers.0.weight",
+      "lin_phi.layers.0.bias",
+      "lin_phi.layers.1.weight",
+      "lin_phi.layers.1.bias",
+      "lin_phi.layers.2.weight",
+      "lin_phi.layers.2.bias",
+    ]);
+    const count = (prefix: string) => specs.filter((s) => s.name.startsWith(prefix)).reduce((a, s) => a + s.size, 0);
+    expect(count("lin_phi")).toBe(4481);
+    expect(count("lin_edge")).toBe(4353);
+    expect(specs.reduce((a, s) => a + s.size, 0)).toBe(1_010_834);
+  });
+
+  it("initialises as the reference: a = 1, W ~ 𝒩(0,1) with zero diagonal, first layers uniform", () => {
+    const shape: ModelShape = { N: 200, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
+    const p = new ParamSet(shape, f64);
+    initParams(p, 1);
+    expect(Array.from(p.a).every((v) => v === 1)).toBe(true);
+    let ss = 0;
+    for (let i = 0; i < 200; i++) expect(p.W[i * 201]).toBe(0);
+    for (const v of p.W) ss += v * v;
+    expect(Math.sqrt(ss / (200 * 199))).toBeCloseTo(1, 1);
+    expect(Math.max(...Array.from(p.psi[0]).map(Math.abs))).toBeLessThanOrEqual(1);
+    expect(Math.max(...Array.from(p.phi[0]).map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(3));
+    expect(Array.from(p.phi[3]).every((v) => v === 0)).toBe(true);
+  });
+
+  it("computes pred = phi*([x, a]) + Σ_{j≠i} W_ij psi*(x_j) (dense form equals per-edge form)", () => {
+    const { p, X, shape } = smallProblem(5, 2, 4, 3);
+    const ws = new Workspace(p, 2, f64);
+    const pred = f64.alloc(10);
+    forward(f64, p, ws, X, 2, pred);
+    const mlp = (layers: Arr[], input: number[]) => {
+      let h = input;
+      for (let l = 0; 2 * l < layers.length; l++) {
+        const W = layers[2 * l];
+        const b = layers[2 * l + 1];
+        const out = Array.from(b, (bo, o) => bo + h.reduce((acc, v, k) => acc + W[o * h.length + k] * v, 0));
+        h = 2 * l + 2 < layers.length ? out.map((z) => Math.max(0, z)) : out;
+      }
+      return h[0];
+    };
+    for (let b = 0; b < 2; b++) {
+      for (let i = 0; i < 5; i++) {
+        let msg = 0;
+        for (let j = 0; j < 5; j++) if (j !== i) msg += p.W[i * 5 + j] * mlp(p.psi, [X[b * 5 + j]]); // one psi* per edge
+        const expected = mlp(p.phi, [X[b * 5 + i], p.a[2 * i], p.a[2 * i + 1]]) + msg;
+        expect(pred[b * 5 + i]).toBeCloseTo(expected, 12);
+      }
+    }
+    expect(shape.N).toBe(5);
+  });
+
+  it("has gradients equal to central finite differences (float64, rel. error < 1e-5)", () => {
+    const N = 6;
+    const B = 3;
+    const { p, X, Y, shape } = smallProblem(N, B, 5, 7);
+    const grad = new ParamSet(shape, f64);
+    const ws = new Workspace(p, B, f64);
+    lossAndGrad(f64, p, grad, ws, X, Y, B, 1.0);
+    const h = 1e-6;
+    for (const s of p.specs) {
+      const theta = p.tensor(s.name);
+      const g = grad.tensor(s.name);
+      let num2 = 0;
+      let diff2 = 0;
+      for (let k = 0; k < theta.length; k++) {
+        if (s.name === "W" && Math.floor(k / N) === k % N) {
+          expect(g[k]).toBe(0); // masked diagonal
+          continue;
+        }
+        const t0 = theta[k];
+        theta[k] = t0 + h;
+        const lp = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, 1.0).total;
+        theta[k] = t0 - h;
+        const lm = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, 1.0).total;
+        theta[k] = t0;
+        const fd = (lp - lm) / (2 * h);
+        num2 += fd * fd;
+        diff2 += (fd - g[k]) ** 2;
+      }
+      expect(Math.sqrt(diff2 / num2), s.name).toBeLessThan(1e-5);
+    }
+  });
+
+  it("counts the phi*(a_i, 0) regulariser once per batch element", () => {
+    const { p, X, Y, shape } = smallProblem(4, 3, 4, 9);
+    const ws3 = new Workspace(p, 3, f64);
+    const l3 = lossAndGrad(f64, p, new ParamSet(shape, f64), ws3, X, Y, 3, 1.0);
+    const l1 = lossAndGrad(f64, p, new ParamSet(shape, f64), new Workspace(p, 1, f64), X, Y, 1, 1.0);
+    expect(l3.regul).toBeCloseTo(3 * l1.regul, 12);
+    expect(l3.total).toBeCloseTo(l3.pred + l3.regul, 12);
+  });
+
+  it("steps Adam with PyTorch's formula and the three learning-rate groups", () => {
+    const rates = { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 };
+    expect(["W", "a", "lin_edge.layers.0.weight", "lin_phi.layers.2.bias"].map((n) => lrForTensor(n, rates))).toEqual([
+      1e-3, 7.5e-4, 5e-4, 5e-4,
+    ]);
+    const { p, shape } = smallProblem(3, 1, 2, 1);
+    const g = new ParamSet(shape, f64);
+    for (let k = 0; k < g.data.length; k++) g.data[k] = Math.sin(k + 1);
+    const before = Float64Array.from(p.data);
+    const opt = new Adam(f64, p, rates);
+    opt.step(p, g);
+    opt.step(p, g);
+    // Two steps with a constant gradient g: m̂ = g, v̂ = g², so each step moves by lr·g/(|g| + ε).
+    for (const s of p.specs) {
+      const lr = lrForTensor(s.name, rates);
+      for (let k = s.offset; k < s.offset + s.size; k++) {
+        if (s.name === "W" && Math.floor((k - s.offset) / 3) === (k - s.offset) % 3) continue;
+        const gk = g.data[k];
+        expect(p.data[k]).toBeCloseTo(before[k] - 2 * lr * (gk / (Math.abs(gk) + 1e-8)), 9);
+      }
+    }
+  });
+
+  it("saves and loads safetensors checkpoints with the reference's names; rejects bad ones clearly", () => {
+    const dir = tempDir();
+    const { p, shape } = smallProblem(5, 1, 4, 2, referenceBackend("f32"));
+    const file = join(dir, "m.safetensors");
+    saveCheckpoint(file, p, { epoch: "0", iteration: "12" });
+    const q = new ParamSet(shape, referenceBackend("f32"));
+    expect(loadCheckpoint(file, q)).toEqual({ epoch: "0", iteration: "12" });
+    expect(Array.from(q.data)).toEqual(Array.from(p.data));
+    const other = new ParamSet({ ...shape, N: 6 }, referenceBackend("f32"));
+    expect(() => loadCheckpoint(file, other)).toThrowError(/tensor "W" has shape \(5, 5\), the model expects \(6, 6\)/);
+    const bytes = readFileSync(file);
+    writeFileSync(join(dir, "trunc.safetensors"), bytes.subarray(0, bytes.length - 10));
+    expect(() => loadCheckpoint(join(dir, "trunc.safetensors"), q)).toThrowError(/trunc\.safetensors: tensor .* truncated/);
+    writeFileSync(join(dir, "junk.safetensors"), "garbage!garbage!");
+    expect(() => loadCheckpoint(join(dir, "junk.safetensors"), q)).toThrowError(
+      /junk\.safetensors: corrupted safetensors header/,
+    );
+    if (hasNumpy()) {
+      // Readable without our code: parse with the format's definition in Python.
+      const out = python(
+        `import json, struct, numpy as np
+b=open('${file}','rb').read(); n=struct.unpack('<Q', b[:8])[0]; h=json.loads(b[8:8+n])
+e=h['lin_phi.layers.0.weight']; a=np.frombuffer(b[8+n+e['data_offsets'][0]:8+n+e['data_offsets'][1]], dtype='<f4').reshape(e['shape'])
+m=h['mask']; print(e['shape'], float(a[1,2]), m['shape'], h['__metadata__']['iteration'])`,
+      );
+      const w = p.tensor("lin_phi.layers.0.weight");
+      expect(out.trim()).toBe(`[4, 3] ${Number(Math.fround(w[5]))} [5, 5] 12`);
+    }
+  });
+});
