@@ -13,7 +13,7 @@ import { type ModelShape, ParamSet, initParams, modelShape, tensorSpecs } from "
 const f64 = referenceBackend("f64");
 
 /** A small random problem: N neurons, B frames, MLP widths h; parameters perturbed off init. */
-export function smallProblem(N: number, B: number, h: number, seed: number, backend = f64) {
+function smallProblem(N: number, B: number, h: number, seed: number, backend = f64) {
   const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, h, h, 1] }, phi: { sizes: [3, h, h, 1] } };
   const p = new ParamSet(shape, backend);
   initParams(p, seed);
