@@ -275,12 +275,31 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
   let r1 = sliceStart(N, tid + 1, nth, 4);
   for (let i = r0; i < r1; i++) {
     const row = dW + <usize>i * Nb;
-    for (let o: usize = 0; o < Nb; o += 16) {
-      let acc = f32x4.splat(0);
-      for (let b = 0; b < B; b++) {
-        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(G + <usize>b * Nb + (<usize>i << 2))), v128.load(P + <usize>b * Nb + o)));
+    const gi = G + (<usize>i << 2);
+    // Frames in groups of 4 with the G[b, i] splats hoisted out of the column loop.
+    let b = 0;
+    for (; b + 4 <= B; b += 4) {
+      const g0 = f32x4.splat(load<f32>(gi + <usize>b * Nb));
+      const g1 = f32x4.splat(load<f32>(gi + <usize>(b + 1) * Nb));
+      const g2 = f32x4.splat(load<f32>(gi + <usize>(b + 2) * Nb));
+      const g3 = f32x4.splat(load<f32>(gi + <usize>(b + 3) * Nb));
+      const p0 = P + <usize>b * Nb;
+      for (let o: usize = 0; o < Nb; o += 16) {
+        let acc = b == 0 ? f32x4.splat(0) : v128.load(row + o);
+        acc = f32x4.add(acc, f32x4.mul(g0, v128.load(p0 + o)));
+        acc = f32x4.add(acc, f32x4.mul(g1, v128.load(p0 + Nb + o)));
+        acc = f32x4.add(acc, f32x4.mul(g2, v128.load(p0 + 2 * Nb + o)));
+        acc = f32x4.add(acc, f32x4.mul(g3, v128.load(p0 + 3 * Nb + o)));
+        v128.store(row + o, acc);
       }
-      v128.store(row + o, acc);
+    }
+    for (; b < B; b++) {
+      const gb = f32x4.splat(load<f32>(gi + <usize>b * Nb));
+      const pb = P + <usize>b * Nb;
+      for (let o: usize = 0; o < Nb; o += 16) {
+        const acc = b == 0 ? f32x4.splat(0) : v128.load(row + o);
+        v128.store(row + o, f32x4.add(acc, f32x4.mul(gb, v128.load(pb + o))));
+      }
     }
     store<f32>(row + (<usize>i << 2), 0);
   }
