@@ -112,8 +112,7 @@ export function mlpBackward(tid: i32, nth: i32, args: usize): void {
   const Hb = <usize>H << 2;
   const P = nIn * H + H + H * H + H + H + 4;
   const Pb = <usize>P << 2;
-  // Scratch for dz1 / dz2 of one sample lives after this thread's... use the stack-free approach:
-  // dz2 is kept in the block's own partial area tail? No: we use a per-thread scratch after `reduced`.
+  // Per-thread scratch for one sample's dz2 and dz1 ([H] each), placed after `reduced`.
   const scratch = reduced + Pb + <usize>tid * (Hb * 2 + 64);
   const dz2 = scratch;
   const dz1 = scratch + Hb;
