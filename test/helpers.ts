@@ -1,5 +1,5 @@
 /** Shared test helpers: tolerances, temp folders, python3+numpy availability. */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -47,4 +47,21 @@ export function python(code: string): string {
 export function cli(args: string[], cwd = ROOT): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "neural-gnn.js"), ...args], { cwd, encoding: "utf8" });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run the built CLI without blocking the test worker (for long commands). */
+export function cliAsync(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "neural-gnn.js"), ...args], { cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }

@@ -1,12 +1,19 @@
 /** The `neural-gnn` command line. */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
+import { trainCommand } from "./train.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+};
+
+const nonNegativeInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a non-negative integer");
   return n;
 };
 
@@ -24,6 +31,24 @@ export function program(): Command {
     .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
     .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => generateCommand(config, opts));
+  cmd
+    .command("train")
+    .description("train the GNN on a config's dataset (or --data <folder>): checkpoints and metrics in runs/<name>/models/")
+    .argument("[config]", "config YAML (default: the embedded quick config)")
+    .option("--data <folder>", "train on this dataset folder instead of runs/<name>/data")
+    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
+    .option("--runs <dir>", "folder holding run folders", "runs")
+    .option("--epochs <n>", "number of epochs (default: training.n_epochs)", positiveInt)
+    .option("--iterations-per-epoch <n>", "iterations per epoch (default: the reference's formula)", positiveInt)
+    .option("--seed <n>", "training seed (default: training.seed)", nonNegativeInt)
+    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "wasm", "reference"]).default("auto"))
+    .option("--resume", "continue the training saved in runs/<name>/models/")
+    .option("--force", "discard an earlier training in runs/<name>/models/ and start over")
+    .option("-q, --quiet", "no progress output")
+    .action(async (config: string | undefined, opts) => {
+      await trainCommand(config, opts);
+    });
   return cmd;
 }
 

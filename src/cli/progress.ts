@@ -8,6 +8,8 @@ export class ProgressBar {
   private lastDraw = 0;
   private lastDecile = -1;
   private readonly tty: boolean;
+  /** Count at the first update (a resumed loop starts part-way). */
+  private first: number | undefined;
 
   constructor(
     private readonly label: string,
@@ -22,6 +24,7 @@ export class ProgressBar {
   /** Report `done` of `total`, with optional extra text (e.g. "loss 0.12"). */
   update(done: number, extra = ""): void {
     if (!this.enabled) return;
+    this.first ??= done > 0 ? done - 1 : 0;
     const now = performance.now();
     const finished = done >= this.total;
     if (this.tty) {
@@ -37,12 +40,17 @@ export class ProgressBar {
     }
   }
 
+  /** Clear the bar's line on a terminal, so that a log line can be printed. */
+  interrupt(): void {
+    if (this.enabled && this.tty) this.stream.write("\r\x1b[K");
+  }
+
   private line(done: number, now: number, extra: string): string {
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const width = 24;
     const filled = Math.round(frac * width);
     const secs = (now - this.start) / 1000;
-    const rate = secs > 0 ? done / secs : 0;
+    const rate = secs > 0 ? (done - (this.first ?? 0)) / secs : 0;
     const eta = rate > 0 ? (this.total - done) / rate : 0;
     const bar = "█".repeat(filled) + "·".repeat(width - filled);
     return `${this.label} ${(100 * frac).toFixed(0).padStart(3)}% |${bar}| ${done}/${this.total} ${this.unit} [${formatSeconds(secs)}<${formatSeconds(eta)}, ${formatRate(rate)} ${this.unit}/s]${extra ? ` ${extra}` : ""}`;

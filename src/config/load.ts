@@ -180,3 +180,57 @@ export function requireImplemented(config: Config, file: string): void {
     throw new ConfigError(`${file}: simulation.params has ${sim.params.length} rows but n_neuron_types is ${sim.n_neuron_types}`);
   }
 }
+
+/** Coefficients of regularisers that the trainer does not implement (must be 0). */
+const IGNORED_COEFFS = new Set([
+  "coeff_lin_phi_zero",
+  "coeff_permutation",
+  "coeff_W_L1_rate",
+  "coeff_edge_weight_L1_rate",
+  "coeff_phi_weight_L1_rate",
+]);
+
+/** Training features this implementation supports; anything else fails with "not implemented yet". */
+export function requireTrainable(config: Config, file: string): void {
+  const gm = config.graph_model;
+  const t = config.training;
+  const fail = (what: string) => {
+    throw new ConfigError(`${file}: ${what} is not implemented yet`);
+  };
+  if (gm.signal_model_name !== "PDE_N2") fail(`graph_model.signal_model_name: ${JSON.stringify(gm.signal_model_name)}`);
+  if (gm.MLP_activation !== "relu") fail(`graph_model.MLP_activation: ${JSON.stringify(gm.MLP_activation)} (supported: relu)`);
+  if (gm.lin_edge_positive) fail("graph_model.lin_edge_positive");
+  if (gm.aggr_type !== "add") fail(`graph_model.aggr_type: ${JSON.stringify(gm.aggr_type)}`);
+  if (gm.update_type !== "none") fail(`graph_model.update_type: ${JSON.stringify(gm.update_type)}`);
+  if (gm.prediction !== "first_derivative") fail(`graph_model.prediction: ${JSON.stringify(gm.prediction)}`);
+  const flags = [
+    "recurrent_training",
+    "neural_ODE_training",
+    "training_single_type",
+    "init_training_single_type",
+    "with_connectivity_mask",
+    "multi_connectivity",
+    "low_rank_factorization",
+    "has_missing_activity",
+    "learn_external_input",
+    "denoiser",
+    "embedding_trial",
+  ] as const;
+  for (const f of flags) if (t[f]) fail(`training.${f}`);
+  if (t.time_step !== 1) fail(`training.time_step = ${t.time_step}`);
+  if (t.batch_ratio !== 1) fail(`training.batch_ratio = ${t.batch_ratio}`);
+  if (t.n_ghosts > 0) fail("training.n_ghosts > 0");
+  if (t.particle_dropout > 0) fail("training.particle_dropout > 0");
+  if (t.measurement_noise_level > 0) fail("training.measurement_noise_level > 0");
+  if (t.sparsity !== "none" && t.sparsity !== "replace_embedding_function") {
+    fail(`training.sparsity: ${JSON.stringify(t.sparsity)} (supported: none, replace_embedding_function)`);
+  }
+  if (t.sparsity !== "none" && t.cluster_method !== "distance_plot") {
+    fail(`training.cluster_method: ${JSON.stringify(t.cluster_method)} (supported: distance_plot)`);
+  }
+  if (t.sparsity !== "none" && t.cluster_connectivity !== "single")
+    fail(`training.cluster_connectivity: ${JSON.stringify(t.cluster_connectivity)}`);
+  for (const [k, v] of Object.entries(t)) {
+    if (k.startsWith("coeff_") && !IGNORED_COEFFS.has(k) && v !== 0) fail(`training.${k} = ${v} (regulariser)`);
+  }
+}

@@ -10,7 +10,15 @@ export const STREAMS = {
   initialState: 3,
   processNoise: 4,
   plotSample: 5,
+  /** Training: the frames of each batch. */
+  batches: 11,
 } as const;
+
+/** A generator's full state (for checkpoints): the four state words and the cached normal. */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | null;
+}
 
 export class Rng {
   private s0: number;
@@ -33,6 +41,15 @@ export class Rng {
     this.s2 = next();
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  state(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare ?? null };
+  }
+
+  setState(st: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = st.s.map((v) => v >>> 0) as RngState["s"];
+    this.spare = st.spare ?? undefined;
   }
 
   /** Uniform 32-bit unsigned integer. */

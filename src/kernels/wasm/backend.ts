@@ -10,6 +10,17 @@ const BLOCK = 64;
 /** Below this many elements Adam runs on the calling thread only (waking workers costs more). */
 const ADAM_PARALLEL_MIN = 1 << 16;
 
+/** Why the wasm backend cannot run a model with N neurons and these MLPs, or undefined if it can. */
+export function wasmUnsupported(N: number, mlps: readonly MlpShape[]): string | undefined {
+  if (N % 4 !== 0) return `N = ${N} is not a multiple of 4`;
+  for (const { sizes: s } of mlps) {
+    if (s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0) {
+      return `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 32`;
+    }
+  }
+  return undefined;
+}
+
 export function wasmBackend(engine: WasmEngine): Backend {
   const scratch = new Map<string, Float32Array>();
   /** A cached engine buffer of at least n floats for `key`. */
@@ -28,11 +39,9 @@ export function wasmBackend(engine: WasmEngine): Backend {
     return a.byteOffset;
   };
   const check = (shape: MlpShape): { nIn: number; H: number } => {
-    const s = shape.sizes;
-    if (s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0) {
-      throw new Error(`wasm backend: MLP widths [${s.join(", ")}] not supported (need [in, H, H, 1] with H a multiple of 32)`);
-    }
-    return { nIn: s[0], H: s[1] };
+    const why = wasmUnsupported(4, [shape]);
+    if (why) throw new Error(`wasm backend: ${why}`);
+    return { nIn: shape.sizes[0], H: shape.sizes[1] };
   };
   /** Transposed copies of the first two weight matrices: W0T [nIn, H], W1T [H, H]. */
   const transposed = (layers: readonly Arr[], nIn: number, H: number) => {

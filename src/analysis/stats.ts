@@ -1,0 +1,19 @@
+/** Small statistics helpers shared by training and evaluation. */
+
+/** Median (mean of the middle two for an even count, as numpy.median). */
+export function median(values: ArrayLike<number>): number {
+  const s = Array.from(values).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Round half to even (torch.round, numpy.round, Python round). */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** n evenly spaced values from lo to hi inclusive (numpy.linspace). */
+export function linspace(lo: number, hi: number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, k) => (n === 1 ? lo : lo + ((hi - lo) * k) / (n - 1)));
+}

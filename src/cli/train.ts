@@ -1,0 +1,172 @@
+/**
+ * `neural-gnn train [config]`: train the GNN on the dataset of runs/<name>/data (or --data <folder>)
+ * with the config's model and training settings; checkpoints, metrics.jsonl and training.json go to
+ * runs/<name>/models/. Ctrl-C saves the state; --resume continues it.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { loadConfig, requireTrainable } from "../config/load.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { Backend } from "../kernels/backend.js";
+import { referenceBackend } from "../kernels/reference.js";
+import { wasmBackend, wasmUnsupported } from "../kernels/wasm/backend.js";
+import { WasmEngine } from "../kernels/wasm/engine.js";
+import { DATASET_FILES } from "../simulate/dataset.js";
+import { loadTrainingData } from "../train/data.js";
+import {
+  RESUME_FILE,
+  type Schedule,
+  type TrainResult,
+  clearTrainingOutputs,
+  hasTrainingOutputs,
+  iterationsPerEpoch,
+  modelShapeFor,
+  train,
+} from "../train/trainer.js";
+import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
+import { ProgressBar } from "./progress.js";
+
+export type BackendChoice = "auto" | "wasm" | "reference";
+
+export interface TrainCommandOptions {
+  set?: string[];
+  runs: string;
+  data?: string;
+  epochs?: number;
+  iterationsPerEpoch?: number;
+  threads?: number;
+  backend?: BackendChoice;
+  seed?: number;
+  resume?: boolean;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export async function trainCommand(configFile: string | undefined, opts: TrainCommandOptions): Promise<TrainResult> {
+  const log = (s: string) => {
+    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  };
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  requireTrainable(loaded.config, loaded.file);
+  const config = loaded.config;
+  const t = config.training;
+  const paths = runPaths(opts.runs, loaded.name);
+  const dataDir = opts.data ?? paths.data;
+  if (!existsSync(join(dataDir, DATASET_FILES.meta))) {
+    throw new Error(
+      opts.data
+        ? `${dataDir}: no ${DATASET_FILES.meta} (not a dataset folder)`
+        : `no dataset at ${dataDir}: run "neural-gnn generate ${configFile ?? ""}" first, or pass --data <folder>`,
+    );
+  }
+  log(`config ${loaded.file}${configFile ? "" : " (embedded quick default)"}`);
+  const data = loadTrainingData(dataDir);
+  if (!opts.data && data.N !== config.simulation.n_neurons) {
+    throw new Error(
+      `${dataDir}: dataset has ${data.N} neurons but ${loaded.file} says n_neurons = ${config.simulation.n_neurons}`,
+    );
+  }
+  log(
+    `data ${dataDir}: ${data.N} neurons, ${data.nFrames + 1} frames, Δt ${data.deltaT}, dx/dt from ${data.derivative}` +
+      `, ground truth: ${[data.W && "W", data.types && "types"].filter(Boolean).join(" and ") || "none"}` +
+      `; std(x) ${data.xStd.toFixed(3)}, xnorm ${data.xnorm}`,
+  );
+
+  const batchSize = t.batch_size;
+  const niter = opts.iterationsPerEpoch ?? iterationsPerEpoch(data.nFrames, t.data_augmentation_loop, batchSize);
+  if (niter < 1) throw new Error(`iterations per epoch = ${niter}: the dataset is too small for batch size ${batchSize}`);
+  const schedule: Schedule = {
+    epochs: opts.epochs ?? t.n_epochs,
+    iterationsPerEpoch: niter,
+    batchSize,
+    plotFrequency: Math.max(1, Math.floor(niter / 20)),
+  };
+  const seed = opts.seed ?? t.seed;
+
+  const outDir = paths.models;
+  if (opts.resume) {
+    if (!existsSync(join(outDir, RESUME_FILE))) throw new Error(`${outDir}: nothing to resume (no ${RESUME_FILE})`);
+  } else if (hasTrainingOutputs(outDir)) {
+    if (!opts.force) throw new Error(`${outDir} holds an earlier training: use --resume to continue it or --force to start over`);
+    clearTrainingOutputs(outDir);
+  }
+
+  const shape = modelShapeFor(config, data.N);
+  const { backend, engine } = await makeBackend(opts.backend ?? "auto", opts.threads, data.N, [shape.psi, shape.phi], log);
+  log(
+    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${batchSize}, seed ${seed}, backend ${backend.name}`,
+  );
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    log("\nstopping after this iteration (Ctrl-C again to quit without saving)…");
+  };
+  process.on("SIGINT", onSigint);
+  let bar: ProgressBar | undefined;
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileAtomic(join(outDir, "config.yaml"), stringify(config));
+    const result = await train({
+      config,
+      data,
+      backend,
+      outDir,
+      schedule,
+      seed,
+      resume: opts.resume,
+      shouldStop: () => stop,
+      log: (s) => {
+        bar?.interrupt();
+        log(s);
+      },
+      onEpochStart: (epoch, s) => {
+        bar = new ProgressBar(`epoch ${epoch + 1}/${s.epochs}`, s.iterationsPerEpoch, "it", process.stderr, !opts.quiet);
+      },
+      onProgress: (p) =>
+        bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
+      info: {
+        config: loaded.file,
+        data: dataDir,
+        backend: backend.name,
+        version: packageVersion(),
+      },
+    });
+    const r = result.lastRecording;
+    if (result.interrupted) {
+      log(`stopped at epoch ${result.epoch}, iteration ${result.iteration}: run again with --resume to continue`);
+      process.exitCode = 130;
+    } else {
+      log(
+        `training done: ${result.totalIterations} iterations in ${result.seconds.toFixed(1)} s` +
+          (r?.W_r2 != null ? `, W R² ${r.W_r2.toFixed(4)}` : ""),
+      );
+    }
+    log(`models: ${outDir}`);
+    return result;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await engine?.close();
+  }
+}
+
+/** The compute backend: wasm when it supports the shapes (auto), else the float32 reference. */
+async function makeBackend(
+  choice: BackendChoice,
+  threads: number | undefined,
+  N: number,
+  mlps: Parameters<typeof wasmUnsupported>[1],
+  log: (s: string) => void,
+): Promise<{ backend: Backend; engine?: WasmEngine }> {
+  if (choice !== "reference") {
+    const why = wasmUnsupported(N, mlps);
+    if (!why) {
+      const engine = await WasmEngine.create({ threads });
+      return { backend: wasmBackend(engine), engine };
+    }
+    if (choice === "wasm") throw new Error(`--backend wasm: ${why}`);
+    log(`wasm backend unavailable (${why}): using the plain TypeScript reference backend, which is much slower`);
+  }
+  return { backend: referenceBackend("f32") };
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, tempDir } from "../../test/helpers.js";
+import { loadConfig } from "../config/load.js";
+import { referenceBackend } from "../kernels/reference.js";
+import { Rng } from "../simulate/rng.js";
+import type { TrainingData } from "./data.js";
+import { type Schedule, checkpointName, clusteringAfter, isRecording, iterationsPerEpoch, train } from "./trainer.js";
+
+describe("the reference's training schedule", () => {
+  it("gives 125,000 iterations per epoch for Figure 2 and records 21 times an epoch", () => {
+    expect(iterationsPerEpoch(100_000, 50, 8)).toBe(125_000);
+    const rec = Array.from({ length: 125_000 }, (_, it) => it).filter((it) => isRecording(it, 6250));
+    expect(rec).toHaveLength(21);
+    expect(rec.slice(0, 3)).toEqual([0, 6249, 12499]);
+    expect(rec[20]).toBe(124_999);
+  });
+
+  it("clusters only after epoch 3 of 10 (epoch % 4 == 3 and epoch < n_epochs − 4)", () => {
+    const t = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    const epochs = (n: number) => Array.from({ length: n }, (_, e) => e).filter((e) => clusteringAfter(e, n, t));
+    expect(epochs(10)).toEqual([3]);
+    expect(epochs(8)).toEqual([3]);
+    expect(epochs(7)).toEqual([]);
+    expect(epochs(20)).toEqual([3, 7, 11, 15]);
+    expect(epochs(10).filter((e) => clusteringAfter(e, 10, { ...t, sparsity: "none" }))).toEqual([]);
+  });
+});
+
+/** A small synthetic dataset: N neurons of 2 types, x from a sine mixture, y = −x + W tanh(x). */
+function syntheticData(N: number, R: number): TrainingData {
+  const r = new Rng(1, 0);
+  const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) === 0 ? 0 : 0.3 * r.normal()));
+  const x = Float32Array.from({ length: R * N }, (_, k) => 4 * Math.sin(0.05 * Math.floor(k / N) * (1 + (k % N)) + k));
+  const y = new Float32Array(R * N);
+  for (let t = 0; t < R; t++) {
+    for (let i = 0; i < N; i++) {
+      let m = 0;
+      for (let j = 0; j < N; j++) m += W[i * N + j] * Math.tanh(x[t * N + j]);
+      y[t * N + i] = -(1 + (i % 2)) * x[t * N + i] + Math.tanh(x[t * N + i]) + m;
+    }
+  }
+  const types = Int32Array.from({ length: N }, (_, i) => i % 2);
+  const meta = {
+    format: "neural-gnn-dataset" as const,
+    version: 1,
+    n_neurons: N,
+    n_frames: R,
+    delta_t: 0.01,
+    model: "",
+    params: [],
+    n_neuron_types: 2,
+    seed: 0,
+  };
+  return {
+    dir: "(memory)",
+    meta,
+    N,
+    nFrames: R - 1,
+    deltaT: 0.01,
+    x,
+    y,
+    derivative: "derivative.npy",
+    W,
+    types,
+    nTypes: 2,
+    xStd: 2.8,
+    xnorm: 4,
+  };
+}
+
+describe("training loop", () => {
+  const loaded = loadConfig(join(ROOT, "configs", "quick.yaml"), ["graph_model.hidden_dim=8", "graph_model.hidden_dim_update=8"]);
+  const data = syntheticData(8, 120);
+  const schedule: Schedule = { epochs: 8, iterationsPerEpoch: 20, batchSize: 4, plotFrequency: 5 };
+  const run = (outDir: string, extra: Partial<Parameters<typeof train>[0]> = {}) =>
+    train({ config: loaded.config, data, backend: referenceBackend("f32"), outDir, schedule, seed: 3, ...extra });
+  const metrics = (dir: string) =>
+    readFileSync(join(dir, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => ({ ...JSON.parse(l), seconds: 0 }));
+
+  it("resumes after an interrupt exactly as an uninterrupted run (across the clustering step)", async () => {
+    const a = tempDir("ngnn-train-a-");
+    const full = await run(a);
+    expect(full.interrupted).toBe(false);
+    expect(full.totalIterations).toBe(160);
+    expect(full.clustering.map((c) => c.epoch)).toEqual([3]);
+    expect(metrics(a)).toHaveLength(8 * 5);
+
+    const b = tempDir("ngnn-train-b-");
+    let polls = 0;
+    const cut = await run(b, { shouldStop: () => ++polls >= 93 });
+    expect(cut.interrupted).toBe(true);
+    expect(cut.totalIterations).toBe(93);
+    const resumed = await run(b, { resume: true });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.totalIterations).toBe(160);
+    const last = checkpointName(7);
+    expect(readFileSync(join(b, last)).equals(readFileSync(join(a, last)))).toBe(true);
+    expect(metrics(b)).toEqual(metrics(a));
+  });
+
+  it("is deterministic and refuses to resume with different settings", async () => {
+    const a = tempDir("ngnn-train-c-");
+    const b = tempDir("ngnn-train-d-");
+    const short: Schedule = { ...schedule, epochs: 1 };
+    await run(a, { schedule: short });
+    await run(b, { schedule: short });
+    expect(readFileSync(join(a, checkpointName(0))).equals(readFileSync(join(b, checkpointName(0))))).toBe(true);
+    await expect(run(a, { resume: true, schedule: { ...short, iterationsPerEpoch: 30 } })).rejects.toThrowError(
+      /Resume with the same settings/,
+    );
+  });
+});

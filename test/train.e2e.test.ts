@@ -1,0 +1,146 @@
+/**
+ * End to end: `neural-gnn train` (the built CLI) on the embedded quick config (W R² and the
+ * clustering step), on a dataset written by python3 + numpy without derivative.npy, Ctrl-C and
+ * --resume, and the errors for bad input.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readNpy, writeNpy } from "../src/io/npy.js";
+import { ROOT, cli, cliAsync, hasNumpy, python, tempDir } from "./helpers.js";
+
+const readMetrics = (models: string) =>
+  readFileSync(join(models, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { epoch: number; iteration: number; total_iterations: number; W_r2: number; loss: number });
+
+describe("neural-gnn train on the quick default", () => {
+  const runs = join(tempDir(), "runs");
+  const models = join(runs, "quick", "models");
+
+  it("reaches W R² ≥ 0.99 and the clustering step finds the 4 neuron types", async () => {
+    expect(cli(["generate", "--runs", runs, "-q"]).status).toBe(0);
+    const r = await cliAsync(["train", "--runs", runs]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training: 8 epochs × 3000 iterations, batch 8/);
+    const m = readMetrics(models);
+    expect(m).toHaveLength(8 * 21);
+    expect(m[m.length - 1]).toMatchObject({ epoch: 7, iteration: 2999, total_iterations: 24000 });
+    expect(m[m.length - 1].W_r2).toBeGreaterThanOrEqual(0.99);
+    expect(m[0].W_r2).toBeLessThan(0.1);
+    const c = JSON.parse(readFileSync(join(models, "clustering_epoch_3.json"), "utf8"));
+    expect(c.n_clusters).toBe(4);
+    expect(c.accuracy).toBeGreaterThanOrEqual(0.95);
+    const files = readdirSync(models);
+    expect(files.filter((f) => /^epoch_\d+_iter_\d+\.safetensors$/.test(f))).toHaveLength(8 * 21);
+    expect(files.filter((f) => /^epoch_\d+_end\.safetensors$/.test(f))).toHaveLength(8);
+    const summary = JSON.parse(readFileSync(join(models, "training.json"), "utf8"));
+    expect(summary).toMatchObject({ total_iterations: 24000, xnorm: 17, derivative: "derivative.npy" });
+  }, 240_000);
+
+  it("refuses to overwrite an earlier training, and checks the config against the dataset", () => {
+    const before = readFileSync(join(models, "metrics.jsonl"));
+    const r = cli(["train", "--runs", runs, "-q"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/holds an earlier training: use --resume to continue it or --force to start over/);
+    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
+    const n = cli(["train", "--runs", runs, "-q", "--force", "--set", "simulation.n_neurons=50"]);
+    expect(n.stderr).toMatch(/dataset has 100 neurons but .*quick\.yaml says n_neurons = 50/);
+    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
+  });
+
+  it("stops cleanly on Ctrl-C and --resume gives the same model as an uninterrupted run", async () => {
+    const data = join(runs, "quick", "data");
+    const args = ["train", "--data", data, "--epochs", "2", "--iterations-per-epoch", "1500", "--threads", "1"];
+    const a = join(tempDir(), "runs");
+    expect((await cliAsync([...args, "--runs", a, "-q"])).status).toBe(0);
+
+    const b = join(tempDir(), "runs");
+    const child = spawn(process.execPath, [join(ROOT, "bin", "neural-gnn.js"), ...args, "--runs", b], { cwd: ROOT });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const metricsB = join(b, "quick", "models", "metrics.jsonl");
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(metricsB) && readFileSync(metricsB, "utf8").split("\n").length > 4) {
+          clearInterval(poll);
+          child.kill("SIGINT");
+          resolve();
+        }
+      }, 20);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted: state saved after epoch \d, iteration \d+; continue with --resume/);
+    const r = await cliAsync([...args, "--runs", b, "--resume", "-q"]);
+    expect(r.status, r.stderr).toBe(0);
+    const end = (root: string) => readFileSync(join(root, "quick", "models", "epoch_1_end.safetensors"));
+    expect(end(b).equals(end(a))).toBe(true);
+    const strip = (root: string) => readMetrics(join(root, "quick", "models")).map((m) => ({ ...m, seconds: 0 }));
+    expect(strip(b)).toEqual(strip(a));
+  }, 120_000);
+
+  it("names the frame and neuron of a NaN in the data, and keeps the results", () => {
+    const data = join(tempDir(), "data");
+    cpSync(join(runs, "quick", "data"), data, { recursive: true });
+    const x = readNpy(join(data, "activity.npy"));
+    const bad = Float32Array.from(x.data as Float32Array);
+    bad[1234 * 100 + 56] = Number.NaN;
+    writeNpy(join(data, "activity.npy"), bad, x.shape);
+    const before = readFileSync(join(models, "metrics.jsonl"));
+    const r = cli(["train", "--runs", runs, "--data", data, "--force", "-q"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/activity\.npy: NaN at frame 1234, neuron 56/);
+    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
+    rmSync(join(data, "dataset.json"));
+    expect(cli(["train", "--runs", runs, "--data", data, "-q"]).stderr).toMatch(/no dataset\.json \(not a dataset folder\)/);
+  });
+});
+
+describe.skipIf(!hasNumpy())("neural-gnn train on a dataset written by numpy", () => {
+  it("uses forward differences when derivative.npy is absent and learns W", async () => {
+    const dir = tempDir();
+    const data = join(dir, "np-data");
+    // An independent float64 simulation of the same system (Euler, Cauchy W / N^0.7, 4 types),
+    // saved as numpy writes it: int64 types, no derivative.npy.
+    python(`
+import json, os, numpy as np
+out = ${JSON.stringify(data)}; os.makedirs(out)
+rng = np.random.default_rng(0)
+N, T, dt = 100, 6001, 0.01
+types = np.repeat(np.arange(4), N // 4)
+s = np.array([1.0, 2.0, 1.0, 2.0])[types]; c = np.array([1.0, 1.0, 2.0, 2.0])[types]
+W = rng.standard_cauchy((N, N)); W[np.abs(W) > 25] = 0; W /= N ** 0.7; np.fill_diagonal(W, 0)
+x = np.zeros((T, N), np.float32); u = rng.normal(0, 5, N)
+for t in range(-500, T):
+    if t >= 0: x[t] = u
+    u = u + dt * (-c * u + s * np.tanh(u) + 10 * W @ np.tanh(u))
+np.save(f"{out}/activity.npy", x)
+np.save(f"{out}/connectivity.npy", W.astype(np.float32))
+np.save(f"{out}/neuron_types.npy", types)
+json.dump({"format": "neural-gnn-dataset", "version": 1, "n_neurons": N, "n_frames": T, "delta_t": dt}, open(f"{out}/dataset.json", "w"))
+`);
+    const r = await cliAsync([
+      "train",
+      "--data",
+      data,
+      "--runs",
+      join(dir, "runs"),
+      "--epochs",
+      "1",
+      "--iterations-per-epoch",
+      "3000",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/100 neurons, 6001 frames, Δt 0\.01, dx\/dt from forward differences, ground truth: W and types/);
+    const m = readMetrics(join(dir, "runs", "quick", "models"));
+    expect(m).toHaveLength(21);
+    expect(m[0].W_r2).toBeLessThan(0.05);
+    expect(m[m.length - 1].W_r2).toBeGreaterThan(0.3);
+    expect(m[m.length - 1].loss).toBeLessThan(0.5 * m[0].loss);
+  }, 120_000);
+});
