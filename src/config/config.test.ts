@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UPSTREAM_CONFIGS, tempDir } from "../../test/helpers.js";
-import { ConfigError, loadConfig, parseConfig, requireImplemented } from "./load.js";
+import { ConfigError, loadConfig, parseConfig, requireImplemented, requireTrainable } from "./load.js";
 
 const UPSTREAM = UPSTREAM_CONFIGS;
 const FIG2 = join(UPSTREAM, "signal_fig_2.yaml");
@@ -97,6 +97,22 @@ describe("config loading", () => {
     expect(() => requireImplemented(fig2.config, fig2.file)).not.toThrow();
   });
 
+  it("fails clearly on training features that are not implemented yet", () => {
+    const fig2 = loadConfig(FIG2);
+    expect(() => requireTrainable(fig2.config, fig2.file)).not.toThrow();
+    const cases: [string, RegExp][] = [
+      ["training.sparsity=replace_embedding", /training\.sparsity: "replace_embedding" .* is not implemented yet/],
+      ["training.cluster_method=kmeans", /training\.cluster_method: "kmeans" .* is not implemented yet/],
+      ["training.coeff_W_L1=0.1", /training\.coeff_W_L1 = 0\.1 \(regulariser\) is not implemented yet/],
+      ["training.recurrent_training=true", /training\.recurrent_training is not implemented yet/],
+      ["graph_model.MLP_activation=tanh", /graph_model\.MLP_activation: "tanh" .* is not implemented yet/],
+    ];
+    for (const [set, message] of cases) {
+      const c = loadConfig(FIG2, [set]);
+      expect(() => requireTrainable(c.config, c.file)).toThrowError(message);
+    }
+  });
+
   it("loads the project's own configs", () => {
     const dir = tempDir();
     writeFileSync(
@@ -107,6 +123,7 @@ describe("config loading", () => {
     for (const f of ["signal_fig_2.yaml", "quick.yaml"]) {
       const c = loadConfig(join(__dirname, "..", "..", "configs", f));
       expect(() => requireImplemented(c.config, c.file)).not.toThrow();
+      expect(() => requireTrainable(c.config, c.file)).not.toThrow();
     }
     expect(ConfigError).toBeDefined();
   });
