@@ -40,6 +40,28 @@ describe("neural-gnn train on the quick default", () => {
     expect(summary).toMatchObject({ total_iterations: 24000, xnorm: 17, derivative: "derivative.npy" });
   }, 240_000);
 
+  it("plot evaluates the final checkpoint: metrics.json and Fig 2d–h, Supp Fig 1", async () => {
+    const r = await cliAsync(["plot", "--runs", runs]);
+    expect(r.status, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(runs, "quick", "results", "metrics.json"), "utf8"));
+    expect(m.checkpoint).toBe(join(models, "epoch_7_iter_2999.safetensors"));
+    expect(m.total_iterations).toBe(24000);
+    expect(m.connectivity.r2).toBeGreaterThanOrEqual(0.99);
+    expect(m.connectivity.slope).toBeGreaterThan(0.95);
+    expect(m.connectivity.slope).toBeLessThan(1.05);
+    expect(m.connectivity.r2_raw).toBeCloseTo(m.connectivity.r2, 6);
+    expect(m.clustering.n_clusters).toBeGreaterThanOrEqual(4);
+    expect(m.clustering.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(m.functions.phi_rmse_by_type).toHaveLength(4);
+    for (const e of m.functions.phi_rmse_by_type) expect(e).toBeLessThan(0.2);
+    expect(m.functions.psi_rmse).toBeLessThan(0.1);
+    const figs = ["fig2d_connectivity_learned", "fig2e_W_learned_vs_true", "fig2f_embeddings", "fig2g_phi", "fig2h_psi"];
+    for (const f of [...figs, "supp1_training_montage", "training_W_r2"]) {
+      for (const ext of ["svg", "png"]) expect(existsSync(join(runs, "quick", "figures", `${f}.${ext}`)), f).toBe(true);
+    }
+    expect(r.stderr).toMatch(/W: R² 0\.99\d\d, slope/);
+  }, 120_000);
+
   it("refuses to overwrite an earlier training, and checks the config against the dataset", () => {
     const before = readFileSync(join(models, "metrics.jsonl"));
     const r = cli(["train", "--runs", runs, "-q"]);
@@ -99,6 +121,27 @@ describe("neural-gnn train on the quick default", () => {
     rmSync(join(data, "dataset.json"));
     expect(cli(["train", "--runs", runs, "--data", data, "-q"]).stderr).toMatch(/no dataset\.json \(not a dataset folder\)/);
   });
+
+  it("trains and plots without ground truth, skipping what needs it", async () => {
+    const data = join(tempDir(), "data");
+    cpSync(join(runs, "quick", "data"), data, { recursive: true });
+    rmSync(join(data, "connectivity.npy"));
+    rmSync(join(data, "neuron_types.npy"));
+    const other = join(tempDir(), "runs");
+    const t = await cliAsync(["train", "--runs", other, "--data", data, "--epochs", "1", "--iterations-per-epoch", "300"]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/ground truth: none/);
+    expect(readMetrics(join(other, "quick", "models")).every((m) => m.W_r2 === null)).toBe(true);
+    const p = await cliAsync(["plot", "--runs", other]);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stderr).toMatch(/Fig 2e skipped: the dataset has no true connectivity/);
+    const m = JSON.parse(readFileSync(join(other, "quick", "results", "metrics.json"), "utf8"));
+    expect(m.connectivity).toBeNull();
+    expect(m.clustering.accuracy).toBeNull();
+    expect(m.functions.phi_rmse_by_type).toBeNull();
+    expect(existsSync(join(other, "quick", "figures", "fig2e_W_learned_vs_true.svg"))).toBe(false);
+    expect(existsSync(join(other, "quick", "figures", "fig2g_phi.svg"))).toBe(true);
+  }, 120_000);
 });
 
 describe.skipIf(!hasNumpy())("neural-gnn train on a dataset written by numpy", () => {

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
+import { plotCommand } from "./plot.js";
 import { trainCommand } from "./train.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,6 +49,18 @@ export function program(): Command {
     .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await trainCommand(config, opts);
+    });
+  cmd
+    .command("plot")
+    .description("evaluate the final checkpoint: Fig 2d–h, training montage (Supp Fig 1), results/metrics.json")
+    .argument("[config]", "config YAML (default: the embedded quick config)")
+    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
+    .option("--runs <dir>", "folder holding run folders", "runs")
+    .option("--checkpoint <file>", "evaluate this checkpoint instead of the final one")
+    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .option("-q, --quiet", "no progress output")
+    .action(async (config: string | undefined, opts) => {
+      await plotCommand(config, opts);
     });
   return cmd;
 }

@@ -4,14 +4,10 @@
  * runs/<name>/models/. Ctrl-C saves the state; --resume continues it.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { loadConfig, requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import type { Backend } from "../kernels/backend.js";
-import { referenceBackend } from "../kernels/reference.js";
-import { wasmBackend, wasmUnsupported } from "../kernels/wasm/backend.js";
-import { WasmEngine } from "../kernels/wasm/engine.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
 import {
@@ -24,10 +20,9 @@ import {
   modelShapeFor,
   train,
 } from "../train/trainer.js";
+import { type BackendChoice, makeBackend } from "./backend.js";
 import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
 import { ProgressBar } from "./progress.js";
-
-export type BackendChoice = "auto" | "wasm" | "reference";
 
 export interface TrainCommandOptions {
   set?: string[];
@@ -128,7 +123,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
         bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
       info: {
         config: loaded.file,
-        data: dataDir,
+        data: resolve(dataDir),
         backend: backend.name,
         version: packageVersion(),
       },
@@ -149,24 +144,4 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
     process.off("SIGINT", onSigint);
     await engine?.close();
   }
-}
-
-/** The compute backend: wasm when it supports the shapes (auto), else the float32 reference. */
-async function makeBackend(
-  choice: BackendChoice,
-  threads: number | undefined,
-  N: number,
-  mlps: Parameters<typeof wasmUnsupported>[1],
-  log: (s: string) => void,
-): Promise<{ backend: Backend; engine?: WasmEngine }> {
-  if (choice !== "reference") {
-    const why = wasmUnsupported(N, mlps);
-    if (!why) {
-      const engine = await WasmEngine.create({ threads });
-      return { backend: wasmBackend(engine), engine };
-    }
-    if (choice === "wasm") throw new Error(`--backend wasm: ${why}`);
-    log(`wasm backend unavailable (${why}): using the plain TypeScript reference backend, which is much slower`);
-  }
-  return { backend: referenceBackend("f32") };
 }

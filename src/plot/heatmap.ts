@@ -16,6 +16,8 @@ export interface HeatmapOptions {
   inset?: number;
   /** Annotation printed under the title (e.g. number of weights). */
   note?: string;
+  /** Number written at the last tick (default N; e.g. the full size when W is a strided sample). */
+  lastTick?: number;
 }
 
 /** q-th quantile (0..1) of |values| (linear interpolation, as numpy.percentile). */
@@ -75,9 +77,9 @@ export function connectivityHeatmap(W: ArrayLike<number>, N: number, options: He
     tick(x0 - 5, y0, x0, y0),
     tick(x0 - 5, y0 + size, x0, y0 + size),
     `<text x="${x0}" y="${y0 + size + 19}" text-anchor="middle">1</text>`,
-    `<text x="${x0 + size}" y="${y0 + size + 19}" text-anchor="middle">${N}</text>`,
+    `<text x="${x0 + size}" y="${y0 + size + 19}" text-anchor="middle">${options.lastTick ?? N}</text>`,
     `<text x="${x0 - 8}" y="${y0 + 5}" text-anchor="end">1</text>`,
-    `<text x="${x0 - 8}" y="${y0 + size + 5}" text-anchor="end">${N}</text>`,
+    `<text x="${x0 - 8}" y="${y0 + size + 5}" text-anchor="end">${options.lastTick ?? N}</text>`,
     `<text x="${x0 + size / 2}" y="${y0 + size + 40}" text-anchor="middle">presynaptic neuron j</text>`,
     `<text transform="translate(${x0 - 30},${y0 + size / 2}) rotate(-90)" text-anchor="middle">postsynaptic neuron i</text>`,
   );
@@ -114,4 +116,12 @@ export function connectivityHeatmap(W: ArrayLike<number>, N: number, options: He
   }
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
+}
+
+/** Every `stride`-th row and column of W [N, N] (a small view of a large matrix for thumbnails). */
+export function strided(W: ArrayLike<number>, N: number, stride: number): { M: Float32Array; n: number } {
+  const n = Math.ceil(N / stride);
+  const M = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M[i * n + j] = W[i * stride * N + j * stride];
+  return { M, n };
 }

@@ -94,6 +94,30 @@ export function loadTrainingData(dir: string): TrainingData {
     derivative = "forward differences";
   }
 
+  const { W, types, nTypes } = loadGroundTruth(dir, meta);
+
+  let s = 0;
+  let ss = 0;
+  for (let k = 0; k < x.length; k++) {
+    s += x[k];
+    ss += x[k] * x[k];
+  }
+  const mean = s / x.length;
+  const xStd = Math.sqrt(Math.max(0, ss / x.length - mean * mean));
+  return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm: roundHalfEven(1.5 * xStd) };
+}
+
+export interface GroundTruth {
+  meta: DatasetMeta;
+  W?: Float32Array;
+  types?: Int32Array;
+  nTypes?: number;
+}
+
+/** The optional ground truth of a dataset (connectivity.npy, neuron_types.npy), checked against n_neurons. */
+export function loadGroundTruth(dir: string, meta: DatasetMeta = readDatasetMeta(dir)): GroundTruth {
+  const N = meta.n_neurons;
+  const path = (f: string) => join(dir, f);
   let W: Float32Array | undefined;
   const wp = path(DATASET_FILES.connectivity);
   if (existsSync(wp)) {
@@ -117,13 +141,5 @@ export function loadTrainingData(dir: string): TrainingData {
     nTypes = Math.max(meta.n_neuron_types ?? 0, max + 1);
   }
 
-  let s = 0;
-  let ss = 0;
-  for (let k = 0; k < x.length; k++) {
-    s += x[k];
-    ss += x[k] * x[k];
-  }
-  const mean = s / x.length;
-  const xStd = Math.sqrt(Math.max(0, ss / x.length - mean * mean));
-  return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm: roundHalfEven(1.5 * xStd) };
+  return { meta, W, types, nTypes };
 }

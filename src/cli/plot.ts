@@ -1,0 +1,277 @@
+/**
+ * `neural-gnn plot [config]`: evaluate the final checkpoint of a training against the ground truth
+ * and draw Fig 2d–h, the training montage (Supp Fig 1) and the W R² curve into runs/<name>/figures/;
+ * the numbers go to runs/<name>/results/metrics.json.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { connectivityFit } from "../analysis/regression.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { type CheckpointFile, finalCheckpoint, listCheckpoints, montageColumns } from "../evaluate/checkpoints.js";
+import { type Evaluation, type Truth, evaluate } from "../evaluate/evaluate.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { Backend } from "../kernels/backend.js";
+import { loadCheckpoint } from "../model/checkpoint.js";
+import { ParamSet } from "../model/params.js";
+import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "../plot/functions.js";
+import { absQuantile, connectivityHeatmap, strided } from "../plot/heatmap.js";
+import { montage } from "../plot/montage.js";
+import { saveFigure } from "../plot/save.js";
+import { rasterScatter } from "../plot/scatter.js";
+import { fmt } from "../plot/svg.js";
+import { truePhi } from "../simulate/neurons.js";
+import { loadGroundTruth } from "../train/data.js";
+import { METRICS_FILE, type Recording, SUMMARY_FILE, type Schedule, modelShapeFor } from "../train/trainer.js";
+import { makeBackend } from "./backend.js";
+import { DEFAULT_CONFIG, runPaths } from "./paths.js";
+
+export interface PlotCommandOptions {
+  set?: string[];
+  runs: string;
+  checkpoint?: string;
+  threads?: number;
+  quiet?: boolean;
+}
+
+interface TrainingSummary {
+  schedule: Schedule;
+  xnorm: number;
+  data: string;
+}
+
+/** The part of results/metrics.json that `plot` writes. */
+export interface PlotMetrics {
+  checkpoint: string;
+  total_iterations: number | null;
+  connectivity: { r2: number; slope: number; r2_raw: number; slope_raw: number; psi_plateau: number; g: number } | null;
+  clustering: { accuracy: number | null; n_clusters: number; threshold: number };
+  functions: { phi_rmse_by_type: number[] | null; psi_rmse: number; phi_range: number[]; psi_range: number[] };
+}
+
+export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<PlotMetrics> {
+  const log = (s: string) => {
+    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  };
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  const paths = runPaths(opts.runs, loaded.name);
+  const summaryPath = join(paths.models, SUMMARY_FILE);
+  if (!existsSync(summaryPath)) {
+    throw new Error(`no training in ${paths.models} (${SUMMARY_FILE} missing): run "neural-gnn train ${configFile ?? ""}" first`);
+  }
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as TrainingSummary;
+  const list = listCheckpoints(paths.models, summary.schedule.iterationsPerEpoch);
+  const chosen: CheckpointFile | undefined = opts.checkpoint
+    ? { path: opts.checkpoint, name: basename(opts.checkpoint), epoch: -1, totalIterations: Number.NaN }
+    : finalCheckpoint(list);
+  if (!chosen) throw new Error(`${paths.models}: no checkpoints`);
+
+  const gt = loadGroundTruth(summary.data);
+  const params = gt.meta.params?.length ? gt.meta.params : loaded.config.simulation.params;
+  const truth: Truth = { W: gt.W, types: gt.types, nTypes: gt.nTypes, params: gt.types ? params : undefined };
+  const N = gt.meta.n_neurons;
+  const shape = modelShapeFor(loaded.config, N);
+  const { backend, engine } = await makeBackend("auto", opts.threads, N, [shape.psi, shape.phi], log);
+  try {
+    const p = new ParamSet(shape, backend);
+    loadCheckpoint(chosen.path, p);
+    log(`evaluating ${chosen.path}${Number.isFinite(chosen.totalIterations) ? ` (${chosen.totalIterations} iterations)` : ""}`);
+    const pl = loaded.config.plotting;
+    const settings = {
+      xnorm: summary.xnorm,
+      g: params[0][0],
+      phiRange: pl.mlp0_xlim as [number, number],
+      psiRange: pl.mlp1_xlim as [number, number],
+      clusterThreshold: loaded.config.training.cluster_distance_threshold,
+    };
+    const ev = evaluate(backend, p, truth, settings);
+    const figures: string[] = [];
+    const save = async (name: string, svg: string) => figures.push((await saveFigure(paths.figures, name, svg)).svg);
+
+    // Fig 2d: learned W (corrected, divided by the corrected slope), same orientation as Fig 2c.
+    const slope = ev.corrected?.slope ?? 1;
+    const Wshow = ev.Wcorr.map((w) => w / slope);
+    await save("fig2d_connectivity_learned", connectivityHeatmap(Wshow, N, { title: "learned connectivity W*" }));
+    if (ev.corrected && truth.W) {
+      await save(
+        "fig2e_W_learned_vs_true",
+        rasterScatter(truth.W, ev.Wcorr, {
+          xLabel: "true Wᵢⱼ",
+          yLabel: "learned Wᵢⱼ",
+          text: [`R² ${fmt(ev.corrected.r2, 4)}`, `slope ${fmt(ev.corrected.slope, 3)}`],
+        }),
+      );
+    } else log("Fig 2e skipped: the dataset has no true connectivity");
+    await save("fig2f_embeddings", embeddingPanel(p.a, shape.embeddingDim, truth.types));
+    const truthCurves =
+      truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
+    await save(
+      "fig2g_phi",
+      phiPanel(ev.phi.r, ev.phi.F, truth.types, truthCurves, {
+        xDomain: settings.phiRange,
+        yDomain: pl.mlp0_ylim as [number, number],
+      }),
+    );
+    await save(
+      "fig2h_psi",
+      psiPanel(ev.psi.r, ev.psi.y, { xDomain: settings.psiRange, yDomain: pl.mlp1_ylim as [number, number] }),
+    );
+
+    // Training curve and montage (Supp Fig 1) from what training wrote.
+    const metricsPath = join(paths.models, METRICS_FILE);
+    if (existsSync(metricsPath) && truth.W) {
+      const recs = readFileSync(metricsPath, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Recording)
+        .filter((r) => r.W_r2 !== null);
+      const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => e * summary.schedule.iterationsPerEpoch);
+      await save(
+        "training_W_r2",
+        r2Curve(
+          recs.map((r) => ({ iteration: r.total_iterations, r2: r.W_r2 as number })),
+          epochs,
+        ),
+      );
+    }
+    const columns = montageColumns(list);
+    if (columns.length > 0) {
+      await save("supp1_training_montage", trainingMontage(backend, shape, columns, truth, ev, loaded, settings));
+    }
+
+    const metrics: PlotMetrics = {
+      checkpoint: chosen.path,
+      total_iterations: Number.isFinite(chosen.totalIterations) ? chosen.totalIterations : null,
+      connectivity:
+        ev.raw && ev.corrected
+          ? {
+              r2: ev.corrected.r2,
+              slope: ev.corrected.slope,
+              r2_raw: ev.raw.r2,
+              slope_raw: ev.raw.slope,
+              psi_plateau: ev.psiPlateau,
+              g: settings.g,
+            }
+          : null,
+      clustering: { accuracy: ev.clustering.accuracy, n_clusters: ev.clustering.nClusters, threshold: settings.clusterThreshold },
+      functions: {
+        phi_rmse_by_type: ev.phiRmseByType,
+        psi_rmse: ev.psiRmse,
+        phi_range: [...settings.phiRange],
+        psi_range: [...settings.psiRange],
+      },
+    };
+    writeMetrics(join(paths.results, "metrics.json"), metrics);
+    logSummary(log, ev, metrics);
+    log(`figures: ${figures.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
+    log(`metrics: ${join(paths.results, "metrics.json")}`);
+    return metrics;
+  } finally {
+    await engine?.close();
+  }
+}
+
+/** Merge `m` into results/metrics.json (other commands add their own keys). */
+function writeMetrics(path: string, m: PlotMetrics): void {
+  let existing: Record<string, unknown> = {};
+  if (existsSync(path)) {
+    try {
+      existing = JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      existing = {};
+    }
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, `${JSON.stringify({ ...existing, ...m }, null, 2)}\n`);
+}
+
+function logSummary(log: (s: string) => void, ev: Evaluation, m: PlotMetrics): void {
+  log(`ψ* plateau ψ̄ = ${fmt(ev.psiPlateau, 4)}`);
+  if (m.connectivity) {
+    const c = m.connectivity;
+    log(
+      `W: R² ${c.r2.toFixed(4)}, slope ${c.slope.toFixed(3)} (raw: R² ${c.r2_raw.toFixed(4)}, slope ${c.slope_raw.toFixed(3)})`,
+    );
+  }
+  log(
+    `embeddings: ${m.clustering.n_clusters} clusters` +
+      (m.clustering.accuracy === null ? "" : `, accuracy ${m.clustering.accuracy.toFixed(3)} against the true types`),
+  );
+  if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => v.toFixed(3)).join(", ")}`);
+  log(`ψ*/ψ̄ RMSE against tanh: ${m.functions.psi_rmse.toFixed(3)}`);
+}
+
+/** Most neurons drawn per φ* thumbnail, and thumbnail heatmap size. */
+const MONTAGE_CURVES = 200;
+const MONTAGE_HEATMAP = 200;
+
+/**
+ * Supp Fig 1: rows a–e = embeddings (min-max per dimension), φ* curves, ψ* divided by ψ̄ (of the final
+ * model), W heatmap and learned-vs-true scatter (W*·ψ̄/g divided by the final corrected slope, with
+ * R² and slope), one column per checkpoint labelled with its iteration count.
+ */
+function trainingMontage(
+  backend: Backend,
+  shape: ReturnType<typeof modelShapeFor>,
+  columns: CheckpointFile[],
+  truth: Truth,
+  final: Evaluation,
+  loaded: LoadedConfig,
+  settings: Parameters<typeof evaluate>[3],
+): string {
+  const N = shape.N;
+  const pl = loaded.config.plotting;
+  const slope = final.corrected?.slope ?? 1;
+  const scale = final.psiPlateau / settings.g / slope;
+  const rows: string[][] = [[], [], [], [], []];
+  const p = new ParamSet(shape, backend);
+  const small = { width: 300, height: 300 };
+  const truthCurves =
+    truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
+  const limit = truth.W ? 1.1 * absQuantile(truth.W, 0.99) : undefined;
+  for (const c of columns) {
+    loadCheckpoint(c.path, p);
+    const ev = evaluate(backend, p, truth, { ...settings, points: 51 });
+    rows[0].push(embeddingPanel(p.a, shape.embeddingDim, truth.types, { ...small, normalise: true }));
+    rows[1].push(
+      phiPanel(ev.phi.r, ev.phi.F, truth.types, truthCurves, {
+        ...small,
+        xDomain: settings.phiRange as [number, number],
+        yDomain: pl.mlp0_ylim as [number, number],
+        every: Math.max(1, Math.ceil(N / MONTAGE_CURVES)),
+      }),
+    );
+    const psi = ev.psi.y.map((v) => (v * ev.psiPlateau) / final.psiPlateau);
+    rows[2].push(
+      psiPanel(ev.psi.r, psi, {
+        ...small,
+        xDomain: settings.psiRange as [number, number],
+        yDomain: pl.mlp1_ylim as [number, number],
+      }),
+    );
+    const W = Float32Array.from(p.W, (w) => w * scale);
+    for (let i = 0; i < N; i++) W[i * N + i] = 0;
+    const { M, n } = strided(W, N, Math.max(1, Math.ceil(N / MONTAGE_HEATMAP)));
+    rows[3].push(connectivityHeatmap(M, n, { inset: 0, limit, lastTick: N }));
+    if (truth.W) {
+      const f = connectivityFit(W, truth.W, N);
+      rows[4].push(
+        rasterScatter(truth.W, W, {
+          ...small,
+          xLabel: "true Wᵢⱼ",
+          yLabel: "learned Wᵢⱼ",
+          text: [`R² ${fmt(f.r2, 3)}`, `slope ${fmt(f.slope, 2)}`],
+        }),
+      );
+    }
+  }
+  return montage(
+    rows.filter((r) => r.length > 0),
+    {
+      rowLabels: ["a", "b", "c", "d", "e"],
+      columnLabels: columns.map(
+        (c) => `${c.totalIterations.toLocaleString("en-US")} iteration${c.totalIterations === 1 ? "" : "s"}`,
+      ),
+      title: "training: embeddings, φ*, ψ*, W and learned vs true W",
+    },
+  );
+}

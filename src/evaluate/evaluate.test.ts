@@ -1,0 +1,115 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/helpers.js";
+import { referenceBackend } from "../kernels/reference.js";
+import { type ModelShape, ParamSet, initParams } from "../model/params.js";
+import { Rng } from "../simulate/rng.js";
+import { finalCheckpoint, listCheckpoints, montageColumns } from "./checkpoints.js";
+import { clusterEmbeddings, evaluate, psiPlateau, samplePsi } from "./evaluate.js";
+
+const f64 = referenceBackend("f64");
+
+/** psi*(x) = relu(x) − relu(−x) = x exactly: layer 0 = [1, −1] then identity-like layers. */
+function identityPsiModel(N: number): ParamSet {
+  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, 2, 2, 1] }, phi: { sizes: [3, 4, 4, 1] } };
+  const p = new ParamSet(shape, f64);
+  initParams(p, 1);
+  const [W0, b0, W1, b1, W2, b2] = p.psi;
+  W0.set([1, -1]);
+  b0.fill(0);
+  W1.set([1, 0, 0, 1]);
+  b1.fill(0);
+  W2.set([1, -1]);
+  b2.fill(0);
+  return p;
+}
+
+describe("evaluation", () => {
+  it("psi plateau is the median of psi* on [0.8·xnorm, xnorm]", () => {
+    const p = identityPsiModel(4);
+    expect(Array.from(samplePsi(f64, p, Float32Array.of(-2, 0, 3)))).toEqual([-2, 0, 3]);
+    expect(psiPlateau(f64, p, 10)).toBeCloseTo(9, 6); // median of linspace(8, 10)
+  });
+
+  it("corrects W by ψ̄/g and fits it against the truth (off-diagonal)", () => {
+    const N = 8;
+    const p = identityPsiModel(N);
+    const r = new Rng(2, 0);
+    const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) === 0 ? 0 : r.normal()));
+    // With psi* = x, ψ̄ = 9 (xnorm 10): learned W* = W·g/ψ̄ gives corrected slope 1.
+    p.W.set(W.map((w) => (w * 10) / 9));
+    const ev = evaluate(f64, p, { W }, { xnorm: 10, g: 10, phiRange: [-5, 5], psiRange: [-5, 5], clusterThreshold: 0.1 });
+    expect(ev.corrected!.slope).toBeCloseTo(1, 5);
+    expect(ev.corrected!.r2).toBeCloseTo(1, 8);
+    expect(ev.raw!.slope).toBeCloseTo(10 / 9, 5);
+    expect(ev.phiRmseByType).toBeNull();
+    expect(ev.clustering.accuracy).toBeNull();
+  });
+
+  it("clusters embeddings and scores them against the true types", () => {
+    const a = Float32Array.of(0, 0, 0.01, 0, 1, 1, 1.01, 1, 0.5, 0.02);
+    const c = clusterEmbeddings(a, 2, 0.1, { types: Int32Array.of(0, 0, 1, 1, 0), nTypes: 2 });
+    expect(c.nClusters).toBe(3);
+    expect(c.accuracy).toBeCloseTo(0.8, 12); // the stray neuron 4 is "other"
+  });
+
+  it("phi RMSE by type is zero when phi* equals the true curves", () => {
+    const N = 4;
+    const p = identityPsiModel(N);
+    // phi*([x, a]) = −x for every neuron: layer 0 = [[1,0,0],[−1,0,0],…], output = −relu(x) + relu(−x).
+    const [W0, b0, W1, b1, W2, b2] = p.phi;
+    W0.fill(0);
+    W0.set([1, 0, 0], 0);
+    W0.set([-1, 0, 0], 3);
+    b0.fill(0);
+    W1.fill(0);
+    W1[0] = 1;
+    W1[5] = 1;
+    b1.fill(0);
+    W2.fill(0);
+    W2.set([-1, 1]);
+    b2.fill(0);
+    const truth = {
+      types: Int32Array.of(0, 0, 1, 1),
+      nTypes: 2,
+      params: [
+        [10, 0, 1],
+        [10, 1, 1],
+      ],
+    };
+    const ev = evaluate(f64, p, truth, { xnorm: 10, g: 10, phiRange: [-5, 5], psiRange: [-5, 5], clusterThreshold: 0.1 });
+    expect(ev.phiRmseByType![0]).toBeCloseTo(0, 6);
+    expect(ev.phiRmseByType![1]).toBeGreaterThan(0.5); // −x + tanh(x) differs from −x
+  });
+});
+
+describe("checkpoint selection", () => {
+  const dir = tempDir("ngnn-ckpt-");
+  mkdirSync(dir, { recursive: true });
+  const names = [
+    "epoch_0_iter_0",
+    "epoch_0_iter_4",
+    "epoch_0_iter_9",
+    "epoch_0_end",
+    "epoch_1_iter_0",
+    "epoch_1_iter_4",
+    "epoch_1_iter_9",
+    "epoch_1_end",
+  ];
+  for (const n of names) writeFileSync(join(dir, `${n}.safetensors`), "");
+  writeFileSync(join(dir, "resume.safetensors"), "");
+
+  it("lists checkpoints in training order with true iteration counts", () => {
+    const list = listCheckpoints(dir, 10);
+    expect(list.map((c) => c.name.replace(".safetensors", ""))).toEqual(names);
+    expect(list.map((c) => c.totalIterations)).toEqual([1, 5, 10, 10, 11, 15, 20, 20]);
+  });
+
+  it("takes the latest intra-epoch checkpoint as final, and the montage columns end with it", () => {
+    const list = listCheckpoints(dir, 10);
+    expect(finalCheckpoint(list)?.name).toBe("epoch_1_iter_9.safetensors");
+    const cols = montageColumns(list, 4);
+    expect(cols.map((c) => c.totalIterations)).toEqual([1, 5, 10, 20]);
+  });
+});

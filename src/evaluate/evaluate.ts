@@ -1,0 +1,129 @@
+import { type OlsFit, connectivityFit } from "../analysis/regression.js";
+import { linspace, median } from "../analysis/stats.js";
+/**
+ * Evaluation of a trained model against the ground truth (spec 5):
+ *   - psi* plateau ψ̄ = median of psi*(r) on r ∈ [0.8·xnorm, xnorm] (1000 points), correction 1/ψ̄;
+ *   - learned W compared with the true W by OLS on the off-diagonal entries, raw and corrected
+ *     (W*corr = W*·ψ̄/g: the true message is g·W_ij·tanh(x_j), the learned one W*_ij·psi*(x_j));
+ *   - clustering of the embeddings: min-max normalised (one global min and max), single linkage at
+ *     the distance threshold, clusters mapped to types by the median-label rule, accuracy;
+ *   - function recovery: RMSE of phi*(a_i, x) against the true phi of neuron i's type on the φ
+ *     plotting range, and of psi* divided by ψ̄ against tanh on the ψ plotting range.
+ * Everything that needs ground truth is skipped (null) without it.
+ */
+import type { Backend } from "../kernels/backend.js";
+import type { ParamSet } from "../model/params.js";
+import { truePhi } from "../simulate/neurons.js";
+import { groupsFromTypes, minMaxGlobal, singleLinkage } from "../train/cluster.js";
+import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
+
+export interface Truth {
+  W?: ArrayLike<number>;
+  types?: Int32Array;
+  nTypes?: number;
+  /** [g, s, c] per type (PDE_N2). */
+  params?: readonly (readonly number[])[];
+}
+
+export interface EvalSettings {
+  xnorm: number;
+  /** g of the W correction (the reference hard-codes 10, Figure 2's g). */
+  g: number;
+  /** Range of the phi* plots and RMSE (plotting.mlp0_xlim) and of psi* (plotting.mlp1_xlim). */
+  phiRange: readonly [number, number];
+  psiRange: readonly [number, number];
+  clusterThreshold: number;
+  /** Grid points of the curves (default 101). */
+  points?: number;
+}
+
+export interface Evaluation {
+  psiPlateau: number;
+  /** Learned W scaled by ψ̄/g (diagonal 0). */
+  Wcorr: Float32Array;
+  raw?: OlsFit;
+  corrected?: OlsFit;
+  clustering: { labels: Int32Array; nClusters: number; accuracy: number | null };
+  /** phi* curves: r [nR] and F [N, nR]; psi*(r)/ψ̄ on its own grid. */
+  phi: { r: Float32Array; F: Float32Array };
+  psi: { r: Float32Array; y: Float32Array };
+  phiRmseByType: number[] | null;
+  psiRmse: number;
+}
+
+/** psi*(r) for each r (psi* takes x_j only). */
+export function samplePsi(backend: Backend, p: ParamSet, r: Float32Array): Float32Array {
+  const S = r.length;
+  const X = backend.alloc(S);
+  X.set(r);
+  const out = backend.alloc(S);
+  const acts = p.shape.psi.sizes.slice(1, -1).map((h) => backend.alloc(S * h));
+  backend.mlpForward(p.shape.psi, p.psi, X, S, acts, out);
+  return Float32Array.from(out);
+}
+
+/** ψ̄ = median of psi* on [0.8·xnorm, xnorm] (1000 points). */
+export function psiPlateau(backend: Backend, p: ParamSet, xnorm: number): number {
+  return median(samplePsi(backend, p, linspace(0.8 * xnorm, xnorm, 1000)));
+}
+
+/** Embedding clusters (spec 5.5) and their accuracy against the true types. */
+export function clusterEmbeddings(
+  a: ArrayLike<number>,
+  d: number,
+  threshold: number,
+  truth: Truth,
+): { labels: Int32Array; nClusters: number; accuracy: number | null } {
+  const labels = singleLinkage(minMaxGlobal(Float64Array.from(a)), d, threshold);
+  const nClusters = Math.max(...labels) + 1;
+  let accuracy: number | null = null;
+  if (truth.types && truth.nTypes) {
+    const groups = groupsFromTypes(labels, truth.types, truth.nTypes);
+    accuracy = groups.filter((g, i) => g === truth.types![i]).length / labels.length;
+  }
+  return { labels, nClusters, accuracy };
+}
+
+export function evaluate(backend: Backend, p: ParamSet, truth: Truth, s: EvalSettings): Evaluation {
+  const N = p.shape.N;
+  const nR = s.points ?? 101;
+  const plateau = psiPlateau(backend, p, s.xnorm);
+  const Wcorr = Float32Array.from(p.W, (w) => (w * plateau) / s.g);
+  for (let i = 0; i < N; i++) Wcorr[i * N + i] = 0;
+  const raw = truth.W ? connectivityFit(p.W, truth.W, N) : undefined;
+  const corrected = truth.W ? connectivityFit(Wcorr, truth.W, N) : undefined;
+
+  const rPhi = linspace(s.phiRange[0], s.phiRange[1], nR);
+  const F = sampleUpdateFunction(backend, p, new CurveWorkspace(backend, p, nR), rPhi);
+  const rPsi = linspace(s.psiRange[0], s.psiRange[1], nR);
+  const psi = samplePsi(backend, p, rPsi).map((v) => v / plateau);
+
+  let phiRmseByType: number[] | null = null;
+  if (truth.types && truth.nTypes && truth.params) {
+    const sum = new Float64Array(truth.nTypes);
+    const count = new Float64Array(truth.nTypes);
+    for (let n = 0; n < N; n++) {
+      const t = truth.types[n];
+      const par = truth.params[t];
+      for (let k = 0; k < nR; k++) {
+        sum[t] += (F[n * nR + k] - truePhi(rPhi[k], par)) ** 2;
+        count[t]++;
+      }
+    }
+    phiRmseByType = Array.from(sum, (v, t) => (count[t] > 0 ? Math.sqrt(v / count[t]) : Number.NaN));
+  }
+  let se = 0;
+  for (let k = 0; k < nR; k++) se += (psi[k] - Math.tanh(rPsi[k])) ** 2;
+
+  return {
+    psiPlateau: plateau,
+    Wcorr,
+    raw,
+    corrected,
+    clustering: clusterEmbeddings(p.a, p.shape.embeddingDim, s.clusterThreshold, truth),
+    phi: { r: rPhi, F },
+    psi: { r: rPsi, y: psi },
+    phiRmseByType,
+    psiRmse: Math.sqrt(se / nR),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Fig 2f (embeddings coloured by true type), Fig 2g (phi*(a_i, x) for every neuron over the true
+ * curves in light grey) and Fig 2h (psi*(x)/ψ̄ over tanh in light grey).
+ */
+import * as Plot from "@observablehq/plot";
+import { TAB10 } from "./colors.js";
+import { plotSvg } from "./svg.js";
+
+const GREY = "#d3d3d3";
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const typeColor = (t: number | undefined) => (t === undefined ? "#444" : TAB10[t % 10]);
+
+export interface PanelSize {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+function frame(o: PanelSize) {
+  return {
+    width: o.width ?? 480,
+    height: o.height ?? 480,
+    marginLeft: 70,
+    marginRight: 20,
+    marginTop: o.title ? 40 : 20,
+    marginBottom: 50,
+    title: o.title,
+    style: { fontSize: "13px" },
+  };
+}
+
+/** Fig 2f: a_i (first two dimensions) coloured by true type (dark grey without types). */
+export function embeddingPanel(
+  a: ArrayLike<number>,
+  d: number,
+  types?: ArrayLike<number>,
+  o: PanelSize & { normalise?: boolean } = {},
+): string {
+  const N = a.length / d;
+  const pts = Array.from({ length: N }, (_, i) => ({ x: a[i * d], y: d > 1 ? a[i * d + 1] : 0, t: types?.[i] }));
+  if (o.normalise) {
+    // Min-max per dimension to [0, 1] (the training montage).
+    for (const k of ["x", "y"] as const) {
+      const lo = Math.min(...pts.map((p) => p[k]));
+      const hi = Math.max(...pts.map((p) => p[k]));
+      for (const p of pts) p[k] = hi > lo ? (p[k] - lo) / (hi - lo) : 0.5;
+    }
+  }
+  for (const p of pts) {
+    p.x = Math.round(p.x * 1e4) / 1e4;
+    p.y = Math.round(p.y * 1e4) / 1e4;
+  }
+  const dom = o.normalise ? ([-0.1, 1.1] as [number, number]) : undefined;
+  return plotSvg({
+    ...frame(o),
+    inset: dom ? 0 : 12,
+    x: { label: "aᵢ₀", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    y: { label: "aᵢ₁", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    marks: [Plot.frame(), Plot.dot(pts, { x: "x", y: "y", r: 4, fill: (p: { t?: number }) => typeColor(p.t), fillOpacity: 0.4 })],
+  });
+}
+
+/**
+ * Fig 2g: phi* curves F [N, nR] on grid r, one per neuron coloured by type, over the true curves
+ * (one per type, light grey). `every` draws every k-th neuron (thumbnails).
+ */
+export function phiPanel(
+  r: ArrayLike<number>,
+  F: ArrayLike<number>,
+  types: ArrayLike<number> | undefined,
+  truth: ((x: number) => number)[],
+  o: PanelSize & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
+): string {
+  const nR = r.length;
+  const N = F.length / nR;
+  const learned: { x: number; y: number; n: number; t?: number }[] = [];
+  for (let n = 0; n < N; n += o.every ?? 1) {
+    for (let k = 0; k < nR; k++) learned.push({ x: r[k], y: round2(F[n * nR + k]), n, t: types?.[n] });
+  }
+  const truePts = truth.flatMap((f, t) => Array.from(r, (x) => ({ x, y: round2(f(x)), t })));
+  return plotSvg({
+    ...frame(o),
+    x: { label: "xᵢ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    y: { label: "learned φ*(aᵢ, xᵢ)", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    marks: [
+      Plot.frame(),
+      Plot.line(truePts, { x: "x", y: "y", z: "t", stroke: GREY, strokeWidth: 8, clip: true }),
+      Plot.line(learned, {
+        x: "x",
+        y: "y",
+        z: "n",
+        stroke: (p: { t?: number }) => typeColor(p.t),
+        strokeWidth: 1.5,
+        strokeOpacity: 0.25,
+        clip: true,
+      }),
+    ],
+  });
+}
+
+/** Fig 2h: psi*(x)/ψ̄ over tanh (light grey). */
+export function psiPanel(
+  r: ArrayLike<number>,
+  y: ArrayLike<number>,
+  o: PanelSize & { xDomain: [number, number]; yDomain: [number, number] },
+): string {
+  const learned = Array.from(r, (x, k) => ({ x, y: round2(y[k]) }));
+  const truth = Array.from(r, (x) => ({ x, y: round2(Math.tanh(x)) }));
+  return plotSvg({
+    ...frame(o),
+    x: { label: "xⱼ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    y: { label: "learned ψ*(xⱼ) / ψ̄", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    marks: [
+      Plot.frame(),
+      Plot.line(truth, { x: "x", y: "y", stroke: GREY, strokeWidth: 8, clip: true }),
+      Plot.line(learned, { x: "x", y: "y", stroke: TAB10[0], strokeWidth: 2, clip: true }),
+    ],
+  });
+}
+
+/** W R² against training iterations (from metrics.jsonl), epoch boundaries as light rules. */
+export function r2Curve(points: { iteration: number; r2: number }[], epochStarts: number[], o: PanelSize = {}): string {
+  return plotSvg({
+    ...frame({ width: 640, height: 360, ...o }),
+    x: { label: "iterations", labelAnchor: "center", labelArrow: "none", ticks: 6 },
+    y: { label: "W R²", domain: [0, 1], labelAnchor: "center", labelArrow: "none", ticks: 5, grid: true },
+    marks: [
+      Plot.frame(),
+      Plot.ruleX(epochStarts, { stroke: "#ccc", strokeDasharray: "3,3" }),
+      Plot.line(points, { x: "iteration", y: "r2", stroke: TAB10[0], strokeWidth: 2 }),
+      Plot.dot(points, { x: "iteration", y: "r2", r: 2, fill: TAB10[0] }),
+    ],
+  });
+}

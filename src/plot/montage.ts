@@ -1,0 +1,53 @@
+/**
+ * A grid of panels (Supp Fig 1: rows = quantities, columns = checkpoints) as one SVG: each panel
+ * SVG is nested, scaled to its cell, with row labels on the left and column headers on top.
+ */
+import { esc } from "./svg.js";
+
+export interface MontageOptions {
+  rowLabels: string[];
+  columnLabels: string[];
+  /** Cell size in px (default 240). */
+  cell?: number;
+  title?: string;
+}
+
+/** Nest a standalone panel SVG at (x, y) scaled to size × size (its viewBox keeps the aspect). */
+function nest(svg: string, x: number, y: number, size: number): string {
+  const open = svg.match(/^<svg[^>]*>/)?.[0];
+  if (!open) throw new Error("montage: panel is not an <svg> document");
+  const w = Number(open.match(/\swidth="([\d.]+)"/)?.[1] ?? size);
+  const h = Number(open.match(/\sheight="([\d.]+)"/)?.[1] ?? size);
+  const attrs = open
+    .slice(4, -1)
+    .replace(/\s(width|height|x|y|viewBox)="[^"]*"/g, "")
+    .trim();
+  const body = svg.trim().slice(open.length, -"</svg>".length);
+  return `<svg ${attrs} x="${x}" y="${y}" width="${size}" height="${size}" viewBox="0 0 ${w} ${h}">${body}</svg>`;
+}
+
+/** panels[row][col] → one SVG. */
+export function montage(panels: string[][], o: MontageOptions): string {
+  const cell = o.cell ?? 240;
+  const left = 50;
+  const top = o.title ? 70 : 40;
+  const cols = Math.max(...panels.map((r) => r.length));
+  const width = left + cols * cell;
+  const height = top + panels.length * cell;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+  ];
+  if (o.title) parts.push(`<text x="${width / 2}" y="26" text-anchor="middle" font-size="20">${esc(o.title)}</text>`);
+  o.columnLabels.forEach((label, c) =>
+    parts.push(`<text x="${left + (c + 0.5) * cell}" y="${top - 12}" text-anchor="middle" font-size="15">${esc(label)}</text>`),
+  );
+  panels.forEach((row, r) => {
+    parts.push(
+      `<text x="${left / 2}" y="${top + (r + 0.5) * cell}" text-anchor="middle" font-size="22" font-weight="bold">${esc(o.rowLabels[r] ?? "")}</text>`,
+    );
+    row.forEach((svg, c) => parts.push(nest(svg, left + c * cell, top + r * cell, cell)));
+  });
+  parts.push("</svg>");
+  return `${parts.join("\n")}\n`;
+}
