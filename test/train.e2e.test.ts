@@ -62,6 +62,35 @@ describe("neural-gnn train on the quick default", () => {
     expect(r.stderr).toMatch(/W: R² 0\.99\d\d, slope/);
   }, 120_000);
 
+  it("test: rollout and generalisation (Supp Figs 2, 5, 6) with metrics and figures", async () => {
+    const r = await cliAsync(["test", "--runs", runs, "--new-params", "0.25,10,20,30,40", "--new-params", "0.5,60,40,0,0"]);
+    expect(r.status, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(runs, "quick", "results", "metrics.json"), "utf8"));
+    expect(m.connectivity.r2).toBeGreaterThan(0.99); // plot's keys are kept
+    expect(m.rollout.steps).toBe(1000);
+    expect(m.rollout.t400.r2).toBeGreaterThan(0.95);
+    expect(m.rollout.every10).toHaveLength(100);
+    for (const key of ["supp5", "supp6"]) {
+      expect(m.generalisation[key].t400.r2, key).toBeGreaterThan(0.98);
+      expect(m.generalisation[key].t800.status).toBe("ok");
+    }
+    expect(m.generalisation.supp5.weights).toBeGreaterThan(0.2 * 100 * 99);
+    expect(m.generalisation.supp5.weights).toBeLessThan(0.3 * 100 * 99);
+    const figs = [
+      "supp2_rollout_t400",
+      "supp2_rollout_t800",
+      "supp5b_type_histogram",
+      "supp5d_connectivity",
+      "supp5ef_rollout_t400",
+    ];
+    for (const f of [...figs, "supp5gh_rollout_t800", "supp6ef_rollout_t400", "supp6gh_rollout_t800"]) {
+      expect(existsSync(join(runs, "quick", "figures", `${f}.png`)), f).toBe(true);
+    }
+    const bad = cli(["test", "--runs", runs, "--new-params", "0.5,60,50,0,0", "-q"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/the percentages add up to 110, more than 100/);
+  }, 120_000);
+
   it("refuses to overwrite an earlier training, and checks the config against the dataset", () => {
     const before = readFileSync(join(models, "metrics.jsonl"));
     const r = cli(["train", "--runs", runs, "-q"]);

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
+import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -61,6 +62,22 @@ export function program(): Command {
     .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await plotCommand(config, opts);
+    });
+  cmd
+    .command("test")
+    .description(
+      "rollout of the trained model against the true system (Supp Fig 2); --new-params: generalisation (Supp Figs 5, 6)",
+    )
+    .argument("[config]", "config YAML (default: the embedded quick config)")
+    .option("--new-params <ff,p0,p1,…>", "modified network: fill fraction and percent per type (repeatable)", collect, [])
+    .option("--steps <n>", "Euler steps of the rollout", positiveInt, 1000)
+    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
+    .option("--runs <dir>", "folder holding run folders", "runs")
+    .option("--checkpoint <file>", "test this checkpoint instead of the final one")
+    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .option("-q, --quiet", "no progress output")
+    .action(async (config: string | undefined, opts) => {
+      await testCommand(config, opts);
     });
   return cmd;
 }

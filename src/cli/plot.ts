@@ -3,13 +3,12 @@
  * and draw Fig 2d–h, the training montage (Supp Fig 1) and the W R² curve into runs/<name>/figures/;
  * the numbers go to runs/<name>/results/metrics.json.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { connectivityFit } from "../analysis/regression.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
-import { type CheckpointFile, finalCheckpoint, listCheckpoints, montageColumns } from "../evaluate/checkpoints.js";
+import type { LoadedConfig } from "../config/load.js";
+import { type CheckpointFile, montageColumns } from "../evaluate/checkpoints.js";
 import { type Evaluation, type Truth, evaluate } from "../evaluate/evaluate.js";
-import { writeFileAtomic } from "../io/atomic.js";
 import type { Backend } from "../kernels/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet } from "../model/params.js";
@@ -20,10 +19,9 @@ import { saveFigure } from "../plot/save.js";
 import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
 import { truePhi } from "../simulate/neurons.js";
-import { loadGroundTruth } from "../train/data.js";
-import { METRICS_FILE, type Recording, SUMMARY_FILE, type Schedule, modelShapeFor } from "../train/trainer.js";
+import { METRICS_FILE, type Recording, type modelShapeFor } from "../train/trainer.js";
 import { makeBackend } from "./backend.js";
-import { DEFAULT_CONFIG, runPaths } from "./paths.js";
+import { mergeJson, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
   set?: string[];
@@ -31,12 +29,6 @@ export interface PlotCommandOptions {
   checkpoint?: string;
   threads?: number;
   quiet?: boolean;
-}
-
-interface TrainingSummary {
-  schedule: Schedule;
-  xnorm: number;
-  data: string;
 }
 
 /** The part of results/metrics.json that `plot` writes. */
@@ -52,24 +44,9 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
   const log = (s: string) => {
     if (!opts.quiet) process.stderr.write(`${s}\n`);
   };
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const paths = runPaths(opts.runs, loaded.name);
-  const summaryPath = join(paths.models, SUMMARY_FILE);
-  if (!existsSync(summaryPath)) {
-    throw new Error(`no training in ${paths.models} (${SUMMARY_FILE} missing): run "neural-gnn train ${configFile ?? ""}" first`);
-  }
-  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as TrainingSummary;
-  const list = listCheckpoints(paths.models, summary.schedule.iterationsPerEpoch);
-  const chosen: CheckpointFile | undefined = opts.checkpoint
-    ? { path: opts.checkpoint, name: basename(opts.checkpoint), epoch: -1, totalIterations: Number.NaN }
-    : finalCheckpoint(list);
-  if (!chosen) throw new Error(`${paths.models}: no checkpoints`);
-
-  const gt = loadGroundTruth(summary.data);
-  const params = gt.meta.params?.length ? gt.meta.params : loaded.config.simulation.params;
-  const truth: Truth = { W: gt.W, types: gt.types, nTypes: gt.nTypes, params: gt.types ? params : undefined };
-  const N = gt.meta.n_neurons;
-  const shape = modelShapeFor(loaded.config, N);
+  const run = openTrainedRun(configFile, opts.set ?? [], opts.runs, opts.checkpoint);
+  const { loaded, paths, summary, chosen, truth, params, N, shape } = run;
+  const list = run.checkpoints;
   const { backend, engine } = await makeBackend("auto", opts.threads, N, [shape.psi, shape.phi], log);
   try {
     const p = new ParamSet(shape, backend);
@@ -160,7 +137,7 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
         psi_range: [...settings.psiRange],
       },
     };
-    writeMetrics(join(paths.results, "metrics.json"), metrics);
+    mergeJson(join(paths.results, "metrics.json"), { ...metrics });
     logSummary(log, ev, metrics);
     log(`figures: ${figures.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
     log(`metrics: ${join(paths.results, "metrics.json")}`);
@@ -168,20 +145,6 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
   } finally {
     await engine?.close();
   }
-}
-
-/** Merge `m` into results/metrics.json (other commands add their own keys). */
-function writeMetrics(path: string, m: PlotMetrics): void {
-  let existing: Record<string, unknown> = {};
-  if (existsSync(path)) {
-    try {
-      existing = JSON.parse(readFileSync(path, "utf8"));
-    } catch {
-      existing = {};
-    }
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, `${JSON.stringify({ ...existing, ...m }, null, 2)}\n`);
 }
 
 function logSummary(log: (s: string) => void, ev: Evaluation, m: PlotMetrics): void {

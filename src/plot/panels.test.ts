@@ -3,6 +3,7 @@ import { expectGolden } from "../../test/golden.js";
 import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "./functions.js";
 import { montage } from "./montage.js";
 import { svgToPng } from "./png.js";
+import { rolloutPanel, rolloutQuality, typeHistogram } from "./rollout.js";
 import { rasterScatter } from "./scatter.js";
 
 const r = Float32Array.from({ length: 11 }, (_, k) => -5 + k);
@@ -56,5 +57,30 @@ describe("evaluation panels (Fig 2e–h, Supp Fig 1)", () => {
     expect(svg.match(/<svg /g)).toHaveLength(5);
     const png = await svgToPng(svg, 1);
     expect(png.readUInt32BE(16)).toBe(50 + 2 * 100);
+  });
+
+  it("rollout (Supp Figs 2, 5, 6): golden SVGs of traces + scatter, quality over time, type histogram", () => {
+    const N = 6;
+    const steps = 20;
+    const truth = Float32Array.from({ length: (steps + 1) * N }, (_, k) => 5 * Math.sin(0.3 * Math.floor(k / N) + (k % N)));
+    const learned = truth.map((v, k) => v + 0.1 * Math.cos(k));
+    const svg = rolloutPanel({
+      truth,
+      learned,
+      N,
+      step: 10,
+      neurons: [0, 3],
+      r2: 0.99,
+      slope: 1.01,
+      intercept: 0.02,
+      title: "rollout",
+    });
+    expectGolden("rollout.svg", svg);
+    expect(svg).toContain(">R² 0.990</text>");
+    expect(svg.match(/<svg /g)).toHaveLength(3);
+    expectGolden("rollout-quality.svg", rolloutQuality([10, 20].map((step) => ({ step, r2: 1 - step / 100, slope: 1 }))));
+    const hist = typeHistogram(Int32Array.of(0, 1, 1, 3), 4);
+    expectGolden("histogram.svg", hist);
+    expect(hist).toContain(">2</text>");
   });
 });

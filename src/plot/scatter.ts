@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { encodePngRgb, pngDataUri } from "./png.js";
-import { plotSvg } from "./svg.js";
+import { cornerText, plotSvg } from "./svg.js";
 
 export interface ScatterOptions {
   xLabel: string;
@@ -66,9 +66,7 @@ export function rasterScatter(x: ArrayLike<number>, y: ArrayLike<number>, o: Sca
         { stroke: "#d62728", strokeDasharray: "4,3" },
       ),
     );
-  (o.text ?? []).forEach((t, i) =>
-    marks.push(Plot.text([t], { frameAnchor: "top-left", dx: 10, dy: 12 + 20 * i, fontSize: 15, textAnchor: "start" })),
-  );
+  marks.push(...cornerText(o.text ?? []));
   const svg = plotSvg({
     width,
     height,

@@ -37,6 +37,13 @@ export function standalone(svg: string): string {
   return `${s}\n`;
 }
 
+/** Text marks for lines of text in the top-left corner of the frame (e.g. "R² 0.99", "slope 1.0"). */
+export function cornerText(lines: readonly string[]): Plot.Markish[] {
+  return lines.map((t, i) =>
+    Plot.text([t], { frameAnchor: "top-left", dx: 10, dy: 12 + 20 * i, fontSize: 15, textAnchor: "start" }),
+  );
+}
+
 /** Escape text for SVG/XML content and attribute values. */
 export function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

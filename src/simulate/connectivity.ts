@@ -25,8 +25,13 @@ export function lorentzExponent(N: number): number {
  * - uniform: U(−0.5, 0.5).
  * The diagonal is zero.
  */
-export function drawConnectivity(type: ConnectivityType, N: number, seed: number): Float32Array {
-  const rng = new Rng(seed, STREAMS.connectivity);
+export function drawConnectivity(
+  type: ConnectivityType,
+  N: number,
+  seed: number,
+  stream: number = STREAMS.connectivity,
+): Float32Array {
+  const rng = new Rng(seed, stream);
   const W = new Float32Array(N * N);
   if (type === "Lorentz") {
     const scale = 1 / N ** lorentzExponent(N);
@@ -72,8 +77,8 @@ export function applyDaleLaw(W: Float32Array, N: number, factor: number): void {
 }
 
 /** Keep each weight with probability ff (zero it where u > ff). Returns the number of non-zeros. */
-export function applyFillingFactor(W: Float32Array, ff: number, seed: number): number {
-  const rng = new Rng(seed, STREAMS.fillingMask);
+export function applyFillingFactor(W: Float32Array, ff: number, seed: number, stream: number = STREAMS.fillingMask): number {
+  const rng = new Rng(seed, stream);
   let nnz = 0;
   for (let k = 0; k < W.length; k++) {
     if (rng.uniform() > ff) W[k] = 0;

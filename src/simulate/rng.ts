@@ -12,6 +12,10 @@ export const STREAMS = {
   plotSample: 5,
   /** Training: the frames of each batch. */
   batches: 11,
+  /** Generalisation test: the new connectivity, its filling mask, the copied embeddings. */
+  newConnectivity: 12,
+  newFillingMask: 13,
+  newEmbeddings: 14,
 } as const;
 
 /** A generator's full state (for checkpoints): the four state words and the cached normal. */
