@@ -1,8 +1,11 @@
 /** The `neural-gnn` command line. */
+import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { writeReport } from "../report/html.js";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
+import { runCommand } from "./run.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 
@@ -23,6 +26,26 @@ export function program(): Command {
   const cmd = new Command("neural-gnn")
     .description("Recover connectivity, neuron types and signalling functions of simulated neural assemblies with a GNN")
     .version(packageVersion());
+  cmd
+    .command("run")
+    .description("the whole pipeline: generate, train, plot, test, generalisation (Supp 5, 6), report")
+    .argument("[config]", "config YAML (default: the embedded quick config, about a minute)")
+    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
+    .option("--runs <dir>", "folder holding run folders", "runs")
+    .option("--force", "redo every step even if its outputs exist")
+    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .option("-q, --quiet", "no progress output")
+    .action(async (config: string | undefined, opts) => {
+      await runCommand(config, opts);
+    });
+  cmd
+    .command("report")
+    .description("write <run folder>/report.html: every panel, the metrics next to the paper's, config, timings")
+    .argument("<run folder>", "e.g. runs/quick")
+    .action(async (dir: string) => {
+      if (!existsSync(dir)) throw new Error(`${dir}: no such run folder`);
+      process.stderr.write(`report: ${await writeReport(dir)}\n`);
+    });
   cmd
     .command("generate")
     .description("simulate a config's neural assembly and write its dataset and figures (Fig 2b, 2c, eigenvalues)")

@@ -1,0 +1,149 @@
+/**
+ * `neural-gnn run [config]`: the whole Figure 2 pipeline, as the paper's notebook: generate → train →
+ * plot → test (rollout) → generalisation (Supp Figs 5, 6) → report. A step whose outputs exist is
+ * skipped unless --force; once a step has run, every later step runs again. An interrupted training
+ * is resumed. Step timings go to runs/<name>/run.json.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../config/load.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { writeReport } from "../report/html.js";
+import { DATASET_FILES } from "../simulate/dataset.js";
+import { RESUME_FILE, SUMMARY_FILE } from "../train/trainer.js";
+import { generateCommand } from "./generate.js";
+import { DEFAULT_CONFIG, runPaths } from "./paths.js";
+import { plotCommand } from "./plot.js";
+import { formatSeconds } from "./progress.js";
+import { testCommand } from "./test.js";
+import { trainCommand } from "./train.js";
+
+export interface RunCommandOptions {
+  set?: string[];
+  runs: string;
+  force?: boolean;
+  threads?: number;
+  quiet?: boolean;
+}
+
+/** The paper's generalisation cases (Supp Figs 5 and 6). */
+export const PAPER_NEW_PARAMS = ["0.25,10,20,30,40", "0.5,60,40,0,0"];
+
+interface StepTiming {
+  step: string;
+  seconds: number;
+  skipped: boolean;
+}
+
+export async function runCommand(configFile: string | undefined, opts: RunCommandOptions): Promise<string> {
+  const out = (s: string) => {
+    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  };
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  const paths = runPaths(opts.runs, loaded.name);
+  const metricsPath = join(paths.results, "metrics.json");
+  const metrics = (): MetricsFile => (existsSync(metricsPath) ? JSON.parse(readFileSync(metricsPath, "utf8")) : {});
+  const trainingDone = () => {
+    const p = join(paths.models, SUMMARY_FILE);
+    if (!existsSync(p)) return false;
+    const s = JSON.parse(readFileSync(p, "utf8"));
+    return s.epochs_done >= s.schedule.epochs;
+  };
+  const common = { set: opts.set, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
+  const timings: StepTiming[] = [];
+  let redo = Boolean(opts.force);
+  const t0 = performance.now();
+
+  const step = async (name: string, title: string, done: () => boolean, action: () => Promise<unknown>) => {
+    const skip = !redo && done();
+    out(`\n━━ ${name}: ${title}${skip ? " (done: skipped; --force redoes it)" : ""}`);
+    const start = performance.now();
+    if (!skip) {
+      await action();
+      redo = true;
+    }
+    timings.push({ step: name, seconds: (performance.now() - start) / 1000, skipped: skip });
+  };
+
+  out(`neural-gnn run ${loaded.file}${configFile ? "" : " (embedded quick default)"} → ${paths.root}`);
+  await step(
+    "generate",
+    "simulate the true system (Fig 2b, 2c)",
+    () => existsSync(join(paths.data, DATASET_FILES.meta)),
+    () => generateCommand(configFile, { ...common, force: true }),
+  );
+  await step("train", "train the GNN", trainingDone, async () => {
+    // An interrupted training of the same data is continued.
+    const resume = !redo && existsSync(join(paths.models, RESUME_FILE));
+    const result = await trainCommand(configFile, { ...common, force: !resume, resume });
+    if (result.interrupted) throw new Error(`training interrupted: run "neural-gnn run ${configFile ?? ""}" again to resume it`);
+  });
+  await step(
+    "plot",
+    "evaluate the trained model (Fig 2d–h, Supp Fig 1)",
+    () => metrics().connectivity !== undefined,
+    () => plotCommand(configFile, common),
+  );
+  await step(
+    "test",
+    "rollout and generalisation (Supp Figs 2, 5, 6)",
+    () => {
+      const m = metrics();
+      return m.rollout !== undefined && m.generalisation?.supp5 !== undefined && m.generalisation?.supp6 !== undefined;
+    },
+    () => testCommand(configFile, { ...common, newParams: PAPER_NEW_PARAMS }),
+  );
+  const total = (performance.now() - t0) / 1000;
+  writeFileAtomic(join(paths.root, "run.json"), `${JSON.stringify({ timings, total_seconds: total }, null, 2)}\n`);
+  out("\n━━ report");
+  const report = await writeReport(paths.root);
+  out(summaryTable(metrics(), timings, total));
+  out(`report: ${report}`);
+  return report;
+}
+
+interface FitAt {
+  r2?: number;
+}
+
+/** results/metrics.json as written by plot and test (every part optional). */
+export interface MetricsFile {
+  connectivity?: { r2?: number; slope?: number } | null;
+  clustering?: { accuracy?: number | null; n_clusters?: number };
+  functions?: { phi_rmse_by_type?: number[] | null };
+  rollout?: { t400?: FitAt; t800?: FitAt };
+  generalisation?: Record<string, { t400?: FitAt; t800?: FitAt }>;
+}
+
+const f3 = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "—");
+
+/** The console summary: the key numbers next to the paper's, and the step times. */
+export function summaryTable(m: MetricsFile, timings: StepTiming[], total: number): string {
+  const rows: [string, string, string][] = [
+    ["W R² (corrected)", f3(m.connectivity?.r2), "1.0"],
+    ["W slope", f3(m.connectivity?.slope), "1.0"],
+    ["clustering accuracy", `${f3(m.clustering?.accuracy)} (${m.clustering?.n_clusters ?? "—"} clusters)`, "4 clusters"],
+    ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map(f3).join(" / ") || "—", "—"],
+    ["rollout R² step 400 / 800", `${f3(m.rollout?.t400?.r2)} / ${f3(m.rollout?.t800?.r2)}`, "0.987 / 0.625"],
+    [
+      "Supp 5 R² step 400 / 800",
+      `${f3(m.generalisation?.supp5?.t400?.r2)} / ${f3(m.generalisation?.supp5?.t800?.r2)}`,
+      "1.000 / 0.983",
+    ],
+    [
+      "Supp 6 R² step 400 / 800",
+      `${f3(m.generalisation?.supp6?.t400?.r2)} / ${f3(m.generalisation?.supp6?.t800?.r2)}`,
+      "0.999 / 0.910",
+    ],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(10, ...rows.map((r) => r[1].length));
+  const lines = [
+    "",
+    `${"".padEnd(w0)}  ${"this run".padEnd(w1)}  paper (Figure 2)`,
+    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+    "",
+    `time: ${timings.map((t) => `${t.step} ${t.skipped ? "skipped" : formatSeconds(t.seconds)}`).join(", ")}; total ${formatSeconds(total)}`,
+  ];
+  return lines.join("\n");
+}
