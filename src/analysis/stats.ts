@@ -17,3 +17,15 @@ export function roundHalfEven(v: number): number {
 export function linspace(lo: number, hi: number, n: number): Float32Array {
   return Float32Array.from({ length: n }, (_, k) => (n === 1 ? lo : lo + ((hi - lo) * k) / (n - 1)));
 }
+
+/** Mean and (population) standard deviation, float64 sums. */
+export function meanStd(v: ArrayLike<number>): { mean: number; std: number } {
+  let s = 0;
+  let ss = 0;
+  for (let k = 0; k < v.length; k++) {
+    s += v[k];
+    ss += v[k] * v[k];
+  }
+  const mean = s / v.length;
+  return { mean, std: Math.sqrt(Math.max(0, ss / v.length - mean * mean)) };
+}

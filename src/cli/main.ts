@@ -22,19 +22,34 @@ const nonNegativeInt = (value: string) => {
   return n;
 };
 
+/** A sub-command taking an optional config, with the options every such command has. */
+function configCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  configHelp = "config YAML (default: the embedded quick config)",
+): Command {
+  return parent
+    .command(name)
+    .description(description)
+    .argument("[config]", configHelp)
+    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
+    .option("--runs <dir>", "folder holding run folders", "runs")
+    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .option("-q, --quiet", "no progress output");
+}
+
 export function program(): Command {
   const cmd = new Command("neural-gnn")
     .description("Recover connectivity, neuron types and signalling functions of simulated neural assemblies with a GNN")
     .version(packageVersion());
-  cmd
-    .command("run")
-    .description("the whole pipeline: generate, train, plot, test, generalisation (Supp 5, 6), report")
-    .argument("[config]", "config YAML (default: the embedded quick config, about a minute)")
-    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
-    .option("--runs <dir>", "folder holding run folders", "runs")
+  configCommand(
+    cmd,
+    "run",
+    "the whole pipeline: generate, train, plot, test, generalisation (Supp 5, 6), report",
+    "config YAML (default: the embedded quick config, about a minute)",
+  )
     .option("--force", "redo every step even if its outputs exist")
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
-    .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await runCommand(config, opts);
     });
@@ -46,59 +61,41 @@ export function program(): Command {
       if (!existsSync(dir)) throw new Error(`${dir}: no such run folder`);
       process.stderr.write(`report: ${await writeReport(dir)}\n`);
     });
-  cmd
-    .command("generate")
-    .description("simulate a config's neural assembly and write its dataset and figures (Fig 2b, 2c, eigenvalues)")
-    .argument("[config]", "config YAML (default: the embedded quick config)")
-    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
-    .option("--runs <dir>", "folder holding run folders", "runs")
+  configCommand(
+    cmd,
+    "generate",
+    "simulate a config's neural assembly and write its dataset and figures (Fig 2b, 2c, eigenvalues)",
+  )
     .option("--force", "replace an existing dataset")
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
-    .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => generateCommand(config, opts));
-  cmd
-    .command("train")
-    .description("train the GNN on a config's dataset (or --data <folder>): checkpoints and metrics in runs/<name>/models/")
-    .argument("[config]", "config YAML (default: the embedded quick config)")
+  configCommand(
+    cmd,
+    "train",
+    "train the GNN on a config's dataset (or --data <folder>): checkpoints and metrics in runs/<name>/models/",
+  )
     .option("--data <folder>", "train on this dataset folder instead of runs/<name>/data")
-    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
-    .option("--runs <dir>", "folder holding run folders", "runs")
     .option("--epochs <n>", "number of epochs (default: training.n_epochs)", positiveInt)
     .option("--iterations-per-epoch <n>", "iterations per epoch (default: the reference's formula)", positiveInt)
     .option("--seed <n>", "training seed (default: training.seed)", nonNegativeInt)
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
     .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "wasm", "reference"]).default("auto"))
     .option("--resume", "continue the training saved in runs/<name>/models/")
     .option("--force", "discard an earlier training in runs/<name>/models/ and start over")
-    .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await trainCommand(config, opts);
     });
-  cmd
-    .command("plot")
-    .description("evaluate the final checkpoint: Fig 2d–h, training montage (Supp Fig 1), results/metrics.json")
-    .argument("[config]", "config YAML (default: the embedded quick config)")
-    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
-    .option("--runs <dir>", "folder holding run folders", "runs")
+  configCommand(cmd, "plot", "evaluate the final checkpoint: Fig 2d–h, training montage (Supp Fig 1), results/metrics.json")
     .option("--checkpoint <file>", "evaluate this checkpoint instead of the final one")
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
-    .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await plotCommand(config, opts);
     });
-  cmd
-    .command("test")
-    .description(
-      "rollout of the trained model against the true system (Supp Fig 2); --new-params: generalisation (Supp Figs 5, 6)",
-    )
-    .argument("[config]", "config YAML (default: the embedded quick config)")
+  configCommand(
+    cmd,
+    "test",
+    "rollout of the trained model against the true system (Supp Fig 2); --new-params: generalisation (Supp Figs 5, 6)",
+  )
     .option("--new-params <ff,p0,p1,…>", "modified network: fill fraction and percent per type (repeatable)", collect, [])
     .option("--steps <n>", "Euler steps of the rollout", positiveInt, 1000)
-    .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
-    .option("--runs <dir>", "folder holding run folders", "runs")
     .option("--checkpoint <file>", "test this checkpoint instead of the final one")
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
-    .option("-q, --quiet", "no progress output")
     .action(async (config: string | undefined, opts) => {
       await testCommand(config, opts);
     });

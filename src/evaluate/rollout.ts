@@ -8,7 +8,7 @@
  * type, the learned model given the new W times the raw W slope.
  */
 import { olsFit } from "../analysis/regression.js";
-import { median } from "../analysis/stats.js";
+import { meanStd, median } from "../analysis/stats.js";
 import type { Backend } from "../kernels/backend.js";
 import { Workspace, forward } from "../model/gnn.js";
 import type { ParamSet } from "../model/params.js";
@@ -66,16 +66,7 @@ export interface RolloutFit {
   status: "ok" | "collapsed" | "explosion" | "too few points";
 }
 
-function std(v: ArrayLike<number>): number {
-  let s = 0;
-  let ss = 0;
-  for (let k = 0; k < v.length; k++) {
-    s += v[k];
-    ss += v[k] * v[k];
-  }
-  const m = s / v.length;
-  return Math.sqrt(Math.max(0, ss / v.length - m * m));
-}
+const std = (v: ArrayLike<number>) => meanStd(v).std;
 
 /**
  * True (x) against learned (y) states over all neurons, as the reference scores a rollout frame:

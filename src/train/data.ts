@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { roundHalfEven } from "../analysis/stats.js";
+import { meanStd, roundHalfEven } from "../analysis/stats.js";
 import { type NpyArray, readNpy, readNpyF32 } from "../io/npy.js";
 import { DATASET_FILES, type DatasetMeta, firstNonFinite, readDatasetMeta } from "../simulate/dataset.js";
 
@@ -96,14 +96,7 @@ export function loadTrainingData(dir: string): TrainingData {
 
   const { W, types, nTypes } = loadGroundTruth(dir, meta);
 
-  let s = 0;
-  let ss = 0;
-  for (let k = 0; k < x.length; k++) {
-    s += x[k];
-    ss += x[k] * x[k];
-  }
-  const mean = s / x.length;
-  const xStd = Math.sqrt(Math.max(0, ss / x.length - mean * mean));
+  const xStd = meanStd(x).std;
   return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm: roundHalfEven(1.5 * xStd) };
 }
 
