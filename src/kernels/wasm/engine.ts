@@ -18,6 +18,8 @@ export type KernelName = (typeof KERNELS)[number];
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB
 const CTL_WORDS = 16;
+/** Argument slots of a kernel call (16 bytes each). */
+const MAX_ARGS = 32;
 
 let cachedModule: WebAssembly.Module | undefined;
 
@@ -69,7 +71,7 @@ export class WasmEngine {
     this.ctlOffset = this.top;
     this.top += CTL_WORDS * 4;
     this.argsPtr = this.top;
-    this.top = align64(this.top + 64 * 8);
+    this.top = align64(this.top + MAX_ARGS * 16);
     this.ctl = new Int32Array(this.memory.buffer, this.ctlOffset, CTL_WORDS);
   }
 
@@ -136,7 +138,14 @@ export class WasmEngine {
   run(name: KernelName, args: readonly number[], threads = this.threads): void {
     if (this.closed) throw new Error("engine is closed");
     const nth = Math.min(threads, this.threads);
-    new Float64Array(this.memory.buffer, this.argsPtr, args.length).set(args);
+    if (args.length > MAX_ARGS) throw new Error(`${name}: ${args.length} arguments, at most ${MAX_ARGS}`);
+    // Slot k: the value as f64 at byte 16k, and as u32 at 16k + 8 (kernels read integers there).
+    const f = new Float64Array(this.memory.buffer, this.argsPtr, 2 * args.length);
+    const u = new Uint32Array(this.memory.buffer, this.argsPtr, 4 * args.length);
+    for (let k = 0; k < args.length; k++) {
+      f[2 * k] = args[k];
+      u[4 * k + 2] = args[k] >>> 0;
+    }
     const kernel = KERNELS.indexOf(name);
     const ctl = this.ctl;
     if (nth > 1) {

@@ -1,21 +1,26 @@
 // Shared helpers for the WebAssembly SIMD kernels (AssemblyScript).
-// Every kernel reads its arguments from an f64 slot array at `args` (pointers are byte offsets into
-// the one shared memory) and works on the part of the problem owned by thread `tid` of `nth`.
+// Every kernel reads its arguments from a slot array at `args` (pointers are byte offsets into the
+// one shared memory) and works on the part of the problem owned by thread `tid` of `nth`.
+// Slot k is 16 bytes: the value as f64 at +0 and, for integers and pointers, as u32 at +8. Integers
+// are read from the u32 copy: an f64→int conversion is ~15 instructions with its range checks, and
+// the optimiser may move it into inner loops.
 
-/** Argument k of the slot array at `args`, as a byte offset / integer. */
+/** Argument k as a byte offset. */
 // @ts-ignore: decorator
 @inline export function argPtr(args: usize, k: i32): usize {
-  return <usize>load<f64>(args + (<usize>k << 3));
+  return <usize>load<u32>(args + (<usize>k << 4), 8);
 }
 
+/** Argument k as an integer (non-negative). */
 // @ts-ignore: decorator
 @inline export function argI32(args: usize, k: i32): i32 {
-  return <i32>load<f64>(args + (<usize>k << 3));
+  return load<i32>(args + (<usize>k << 4), 8);
 }
 
+/** Argument k as a float. */
 // @ts-ignore: decorator
 @inline export function argF32(args: usize, k: i32): f32 {
-  return <f32>load<f64>(args + (<usize>k << 3));
+  return <f32>load<f64>(args + (<usize>k << 4));
 }
 
 /** [start, end) of the `tid`-th of `nth` near-equal contiguous slices of 0..n, start aligned to `align`. */
@@ -55,7 +60,9 @@ export function barrier(bar: usize, nth: i32): void {
 // @ts-ignore: decorator
 @inline export function tanh4(v: v128): v128 {
   const clamp = f32x4.splat(7.90531110763549805);
-  const x = f32x4.max(f32x4.min(v, clamp), f32x4.neg(clamp));
+  // pmin/pmax are single instructions on x86 (min/max carry NaN and ±0 rules that cost ~8); for
+  // these non-zero bounds they give the same results, and a NaN input stays NaN.
+  const x = f32x4.pmax(f32x4.pmin(v, clamp), f32x4.neg(clamp));
   const x2 = f32x4.mul(x, x);
   let p = f32x4.splat(-2.76076847742355e-16);
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));

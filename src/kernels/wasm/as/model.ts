@@ -9,7 +9,8 @@ const BLOCK = 64;
 
 // @ts-ignore: decorator
 @inline function relu4(v: v128): v128 {
-  return f32x4.max(v, f32x4.splat(0));
+  // pmax(0, v) = 0 < v ? v : 0: one instruction on x86 (f32x4.max costs ~8 for its NaN/±0 rules).
+  return f32x4.pmax(f32x4.splat(0), v);
 }
 
 /**
