@@ -86,7 +86,7 @@ export function wasmBackend(engine: WasmEngine): Backend {
       const P = nIn * H + H + H * H + H + H + 4;
       const nBlocks = Math.ceil(S / BLOCK);
       const partial = buf(`partial${P}`, nBlocks * P);
-      const reduced = buf(`reduced${P}`, P + engine.threads * (2 * H + 16));
+      const reduced = buf(`reduced${P}`, P + engine.threads * (3 * H + 16));
       engine.run("mlpBackward", [
         S,
         nIn,

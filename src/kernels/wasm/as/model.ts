@@ -13,6 +13,17 @@ const BLOCK = 64;
   return f32x4.pmax(f32x4.splat(0), v);
 }
 
+/** Writes the indices k < H with v[k] != 0 to idx (u32) in order, without branches; returns their count. */
+// @ts-ignore: decorator
+@inline function nonZeros(v: usize, H: i32, idx: usize): i32 {
+  let n = 0;
+  for (let k = 0; k < H; k++) {
+    store<u32>(idx + (<usize>n << 2), k);
+    n += i32(load<f32>(v + (<usize>k << 2)) != 0);
+  }
+  return n;
+}
+
 /**
  * args: [S, nIn, H, W0T, b0, W1T, b1, W2, b2, X, A1, A2, y, bar]
  *   W0T: [nIn, H] (transposed first layer), W1T: [H, H] (W1 transposed: row k = inputs' weights),
@@ -113,10 +124,11 @@ export function mlpBackward(tid: i32, nth: i32, args: usize): void {
   const Hb = <usize>H << 2;
   const P = nIn * H + H + H * H + H + H + 4;
   const Pb = <usize>P << 2;
-  // Per-thread scratch for one sample's dz2 and dz1 ([H] each), placed after `reduced`.
-  const scratch = reduced + Pb + <usize>tid * (Hb * 2 + 64);
+  // Per-thread scratch after `reduced`: one sample's dz2 and dz1 ([H] f32 each) and the list of non-zero dz2 ([H] u32).
+  const scratch = reduced + Pb + <usize>tid * (Hb * 3 + 64);
   const dz2 = scratch;
   const dz1 = scratch + Hb;
+  const nz = scratch + 2 * Hb;
   for (let blk = tid; blk < nBlocks; blk += nth) {
     const g = partial + <usize>blk * Pb;
     memory.fill(g, 0, Pb);
@@ -142,49 +154,40 @@ export function mlpBackward(tid: i32, nth: i32, args: usize): void {
         v128.store(dz2 + o, z);
         v128.store(gb1 + o, f32x4.add(v128.load(gb1 + o), z));
       }
-      // dW1[o, :] += dz2[o] · h1; dh1 = Σ_o dz2[o] W1[o, :] (8 vectors at a time)
-      for (let o = 0; o < H; o++) {
-        const zo = load<f32>(dz2 + (<usize>o << 2));
-        if (zo == 0) continue;
-        const zv = f32x4.splat(zo);
-        const row = gW1 + <usize>o * Hb;
-        for (let k: usize = 0; k < Hb; k += 16) v128.store(row + k, f32x4.add(v128.load(row + k), f32x4.mul(zv, v128.load(h1 + k))));
-      }
-      for (let k: usize = 0; k < Hb; k += 128) {
-        let a0 = f32x4.splat(0);
-        let a1 = f32x4.splat(0);
-        let a2 = f32x4.splat(0);
-        let a3 = f32x4.splat(0);
-        let a4 = f32x4.splat(0);
-        let a5 = f32x4.splat(0);
-        let a6 = f32x4.splat(0);
-        let a7 = f32x4.splat(0);
-        for (let o = 0; o < H; o++) {
-          const zo = load<f32>(dz2 + (<usize>o << 2));
-          if (zo == 0) continue;
-          const v = f32x4.splat(zo);
-          const w = W1 + <usize>o * Hb + k;
-          a0 = f32x4.add(a0, f32x4.mul(v128.load(w), v));
-          a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), v));
-          a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), v));
-          a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), v));
-          a4 = f32x4.add(a4, f32x4.mul(v128.load(w, 64), v));
-          a5 = f32x4.add(a5, f32x4.mul(v128.load(w, 80), v));
-          a6 = f32x4.add(a6, f32x4.mul(v128.load(w, 96), v));
-          a7 = f32x4.add(a7, f32x4.mul(v128.load(w, 112), v));
+      // Over the non-zero dz2[o] (listed without branches), in chunks of 16 columns k held in
+      // registers: dW1[o, k] += dz2[o] · h1[k] and dh1[k] = Σ_o dz2[o] W1[o, k]; then
+      // dz1 = dh1 ⊙ [h1 > 0]. Fusing the two keeps h1 and the dh1 accumulators in registers.
+      const n = nonZeros(dz2, H, nz);
+      const zero = f32x4.splat(0);
+      for (let k: usize = 0; k < Hb; k += 64) {
+        const hk = h1 + k;
+        const h0 = v128.load(hk);
+        const h1v = v128.load(hk, 16);
+        const h2v = v128.load(hk, 32);
+        const h3 = v128.load(hk, 48);
+        let a0 = zero;
+        let a1 = zero;
+        let a2 = zero;
+        let a3 = zero;
+        for (let j = 0; j < n; j++) {
+          const o = <usize>load<u32>(nz + (<usize>j << 2));
+          const zv = v128.load32_splat(dz2 + (o << 2));
+          const g = gW1 + o * Hb + k;
+          v128.store(g, f32x4.add(v128.load(g), f32x4.mul(zv, h0)));
+          v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(zv, h1v)), 16);
+          v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(zv, h2v)), 32);
+          v128.store(g, f32x4.add(v128.load(g, 48), f32x4.mul(zv, h3)), 48);
+          const w = W1 + o * Hb + k;
+          a0 = f32x4.add(a0, f32x4.mul(v128.load(w), zv));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), zv));
+          a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), zv));
+          a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), zv));
         }
-        // dz1 = dh1 ⊙ [h1 > 0]
-        const zero = f32x4.splat(0);
-        const h = h1 + k;
         const t = dz1 + k;
-        v128.store(t, v128.and(a0, f32x4.gt(v128.load(h), zero)));
-        v128.store(t, v128.and(a1, f32x4.gt(v128.load(h, 16), zero)), 16);
-        v128.store(t, v128.and(a2, f32x4.gt(v128.load(h, 32), zero)), 32);
-        v128.store(t, v128.and(a3, f32x4.gt(v128.load(h, 48), zero)), 48);
-        v128.store(t, v128.and(a4, f32x4.gt(v128.load(h, 64), zero)), 64);
-        v128.store(t, v128.and(a5, f32x4.gt(v128.load(h, 80), zero)), 80);
-        v128.store(t, v128.and(a6, f32x4.gt(v128.load(h, 96), zero)), 96);
-        v128.store(t, v128.and(a7, f32x4.gt(v128.load(h, 112), zero)), 112);
+        v128.store(t, v128.and(a0, f32x4.gt(h0, zero)));
+        v128.store(t, v128.and(a1, f32x4.gt(h1v, zero)), 16);
+        v128.store(t, v128.and(a2, f32x4.gt(h2v, zero)), 32);
+        v128.store(t, v128.and(a3, f32x4.gt(h3, zero)), 48);
       }
       // db0 += dz1; dW0T[c, :] += x_c dz1; dX[s, c] = W0T[c, :] · dz1
       const x = X + <usize>s * <usize>nIn * 4;
