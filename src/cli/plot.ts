@@ -222,7 +222,7 @@ function trainingMontage(
           ...small,
           xLabel: "true Wᵢⱼ",
           yLabel: "learned Wᵢⱼ",
-          text: [`R² ${fmt(f.r2, 3)}`, `slope ${fmt(f.slope, 2)}`],
+          text: [`R² ${f.r2.toFixed(3)}`, `slope ${f.slope.toFixed(2)}`],
         }),
       );
     }
