@@ -117,7 +117,13 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
         log(s);
       },
       onEpochStart: (epoch, s) => {
-        bar = new ProgressBar(`epoch ${epoch + 1}/${s.epochs}`, s.iterationsPerEpoch, "it", process.stderr, !opts.quiet);
+        bar = new ProgressBar(
+          `epoch ${epoch} [${epoch + 1}/${s.epochs}]`,
+          s.iterationsPerEpoch,
+          "it",
+          process.stderr,
+          !opts.quiet,
+        );
       },
       onProgress: (p) =>
         bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
