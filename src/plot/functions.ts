@@ -4,30 +4,11 @@
  */
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
-import { plotSvg } from "./svg.js";
+import { type PanelSize, panelLayout, plotSvg } from "./svg.js";
 
 const GREY = "#d3d3d3";
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const typeColor = (t: number | undefined) => (t === undefined ? "#444" : TAB10[t % 10]);
-
-export interface PanelSize {
-  title?: string;
-  width?: number;
-  height?: number;
-}
-
-function frame(o: PanelSize) {
-  return {
-    width: o.width ?? 480,
-    height: o.height ?? 480,
-    marginLeft: 70,
-    marginRight: 20,
-    marginTop: o.title ? 40 : 20,
-    marginBottom: 50,
-    title: o.title,
-    style: { fontSize: "13px" },
-  };
-}
 
 /** Fig 2f: a_i (first two dimensions) coloured by true type (dark grey without types). */
 export function embeddingPanel(
@@ -52,7 +33,7 @@ export function embeddingPanel(
   }
   const dom = o.normalise ? ([-0.1, 1.1] as [number, number]) : undefined;
   return plotSvg({
-    ...frame(o),
+    ...panelLayout(o),
     inset: dom ? 0 : 12,
     x: { label: "aᵢ₀", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     y: { label: "aᵢ₁", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
@@ -79,7 +60,7 @@ export function phiPanel(
   }
   const truePts = truth.flatMap((f, t) => Array.from(r, (x) => ({ x, y: round2(f(x)), t })));
   return plotSvg({
-    ...frame(o),
+    ...panelLayout(o),
     x: { label: "xᵢ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     y: { label: "learned φ*(aᵢ, xᵢ)", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     marks: [
@@ -107,7 +88,7 @@ export function psiPanel(
   const learned = Array.from(r, (x, k) => ({ x, y: round2(y[k]) }));
   const truth = Array.from(r, (x) => ({ x, y: round2(Math.tanh(x)) }));
   return plotSvg({
-    ...frame(o),
+    ...panelLayout(o),
     x: { label: "xⱼ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     y: { label: "learned ψ*(xⱼ) / ψ̄", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     marks: [
@@ -121,7 +102,7 @@ export function psiPanel(
 /** W R² against training iterations (from metrics.jsonl), epoch boundaries as light rules. */
 export function r2Curve(points: { iteration: number; r2: number }[], epochStarts: number[], o: PanelSize = {}): string {
   return plotSvg({
-    ...frame({ width: 640, height: 360, ...o }),
+    ...panelLayout({ width: 640, height: 360, ...o }),
     x: { label: "iterations", labelAnchor: "center", labelArrow: "none", ticks: 6 },
     y: { label: "W R²", domain: [0, 1], labelAnchor: "center", labelArrow: "none", ticks: 5, grid: true },
     marks: [

@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
-import { cornerText, plotSvg } from "./svg.js";
+import { cornerText, panelLayout, plotSvg } from "./svg.js";
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -119,12 +119,7 @@ export function rolloutQuality(points: { step: number; r2: number; slope: number
     { step: p.step, v: Number.isFinite(p.slope) ? p.slope : Number.NaN, what: "slope" },
   ]);
   return plotSvg({
-    width: 640,
-    height: 360,
-    marginLeft: 50,
-    marginTop: o.title ? 40 : 20,
-    title: o.title,
-    style: { fontSize: "13px" },
+    ...panelLayout({ width: 640, height: 360, ...o }, 50),
     x: { label: "time (Euler steps)", labelAnchor: "center", labelArrow: "none" },
     y: { label: "R², slope", domain: [0, 1.2], labelAnchor: "center", labelArrow: "none", grid: true },
     color: { domain: ["R²", "slope"], range: [TAB10[0], TAB10[1]] },
@@ -151,12 +146,7 @@ export function typeHistogram(types: ArrayLike<number>, nTypes: number, o: { tit
   const counts = Array.from({ length: nTypes }, (_, t) => ({ t: String(t), n: 0 }));
   for (let i = 0; i < types.length; i++) counts[types[i]].n++;
   return plotSvg({
-    width: 400,
-    height: 360,
-    marginLeft: 50,
-    marginTop: o.title ? 40 : 20,
-    title: o.title,
-    style: { fontSize: "13px" },
+    ...panelLayout({ width: 400, height: 360, ...o }, 50),
     x: { type: "band", label: "neuron type", labelAnchor: "center", labelArrow: "none" },
     y: { label: "neurons", domain: [0, types.length], labelAnchor: "center", labelArrow: "none" },
     marks: [

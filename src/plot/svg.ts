@@ -37,6 +37,30 @@ export function standalone(svg: string): string {
   return `${s}\n`;
 }
 
+/** Size of a panel, with an optional title drawn above the frame. */
+export interface PanelSize {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The layout options shared by our Plot panels: size (default 480 × 480), margins that leave room
+ * for axis labels and the title, 13 px text. `marginLeft` can be overridden.
+ */
+export function panelLayout(o: PanelSize, marginLeft = 70) {
+  return {
+    width: o.width ?? 480,
+    height: o.height ?? 480,
+    marginLeft,
+    marginRight: 20,
+    marginTop: o.title ? 40 : 20,
+    marginBottom: 50,
+    title: o.title,
+    style: { fontSize: "13px" },
+  };
+}
+
 /** Text marks for lines of text in the top-left corner of the frame (e.g. "R² 0.99", "slope 1.0"). */
 export function cornerText(lines: readonly string[]): Plot.Markish[] {
   return lines.map((t, i) =>
