@@ -76,7 +76,8 @@ export async function runCommand(configFile: string | undefined, opts: RunComman
     // An interrupted training of the same data is continued.
     const resume = !redo && existsSync(join(paths.models, RESUME_FILE));
     const result = await trainCommand(configFile, { ...common, force: !resume, resume });
-    if (result.interrupted) throw new Error(`training interrupted: run "neural-gnn run ${configFile ?? ""}" again to resume it`);
+    if (result.interrupted)
+      throw new Error(`training interrupted: run "neural-gnn run${configFile ? ` ${configFile}` : ""}" again to resume it`);
   });
   await step(
     "plot",

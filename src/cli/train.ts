@@ -52,7 +52,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
     throw new Error(
       opts.data
         ? `${dataDir}: no ${DATASET_FILES.meta} (not a dataset folder)`
-        : `no dataset at ${dataDir}: run "neural-gnn generate ${configFile ?? ""}" first, or pass --data <folder>`,
+        : `no dataset at ${dataDir}: run "neural-gnn generate${configFile ? ` ${configFile}` : ""}" first, or pass --data <folder>`,
     );
   }
   log(`config ${loaded.file}${configFile ? "" : " (embedded quick default)"}`);

@@ -35,7 +35,9 @@ export function openTrainedRun(configFile: string | undefined, set: string[], ru
   const paths = runPaths(runs, loaded.name);
   const summaryPath = join(paths.models, SUMMARY_FILE);
   if (!existsSync(summaryPath)) {
-    throw new Error(`no training in ${paths.models} (${SUMMARY_FILE} missing): run "neural-gnn train ${configFile ?? ""}" first`);
+    throw new Error(
+      `no training in ${paths.models} (${SUMMARY_FILE} missing): run "neural-gnn train${configFile ? ` ${configFile}` : ""}" first`,
+    );
   }
   const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as TrainingSummary;
   const checkpoints = listCheckpoints(paths.models, summary.schedule.iterationsPerEpoch);

@@ -240,7 +240,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     adam.t = st.adamT;
     rng.setState(st.rng);
     lastRecording = truncateMetrics(metricsPath, st.totalIterations);
-    log(`resuming at epoch ${st.epoch}, iteration ${st.iteration} (${st.totalIterations} done)`);
+    log(
+      st.epoch >= schedule.epochs
+        ? `training already complete (${st.totalIterations} iterations)`
+        : `resuming at epoch ${st.epoch}, iteration ${st.iteration} (${st.totalIterations} done)`,
+    );
   } else {
     initParams(p, opts.seed);
     st = {
