@@ -18,10 +18,10 @@ describe("results/metrics.json merging", () => {
     });
   });
 
-  it("starts afresh from a malformed file", () => {
+  it("refuses to overwrite a malformed file, naming it", () => {
     const path = join(tempDir(), "metrics.json");
     writeFileSync(path, "{ broken");
-    mergeJson(path, { a: 1 });
-    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ a: 1 });
+    expect(() => mergeJson(path, { a: 1 })).toThrowError(/metrics\.json: malformed JSON/);
+    expect(readFileSync(path, "utf8")).toBe("{ broken");
   });
 });

@@ -61,8 +61,8 @@ export function mergeJson(path: string, part: Record<string, unknown>): void {
   if (existsSync(path)) {
     try {
       existing = JSON.parse(readFileSync(path, "utf8"));
-    } catch {
-      existing = {};
+    } catch (e) {
+      throw new Error(`${path}: malformed JSON (${(e as Error).message}); fix or delete it to let this command rewrite it`);
     }
   }
   mkdirSync(dirname(path), { recursive: true });
