@@ -314,8 +314,26 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
   for (let b = 0; b < B; b++) memory.fill(dP + <usize>b * Nb + c0, 0, c1 - c0);
   for (let i = 0; i < N; i++) {
     const w = W + <usize>i * Nb;
-    for (let b = 0; b < B; b++) {
-      const gv = f32x4.splat(load<f32>(G + <usize>b * Nb + (<usize>i << 2)));
+    const gi = G + (<usize>i << 2);
+    // Frames in groups of 4: each W[i, o] vector is loaded once per group.
+    let b = 0;
+    for (; b + 4 <= B; b += 4) {
+      const g0 = v128.load32_splat(gi + <usize>b * Nb);
+      const g1 = v128.load32_splat(gi + <usize>(b + 1) * Nb);
+      const g2 = v128.load32_splat(gi + <usize>(b + 2) * Nb);
+      const g3 = v128.load32_splat(gi + <usize>(b + 3) * Nb);
+      const d = dP + <usize>b * Nb;
+      for (let o = c0; o < c1; o += 16) {
+        const wv = v128.load(w + o);
+        const d0 = d + o;
+        v128.store(d0, f32x4.add(v128.load(d0), f32x4.mul(wv, g0)));
+        v128.store(d0 + Nb, f32x4.add(v128.load(d0 + Nb), f32x4.mul(wv, g1)));
+        v128.store(d0 + 2 * Nb, f32x4.add(v128.load(d0 + 2 * Nb), f32x4.mul(wv, g2)));
+        v128.store(d0 + 3 * Nb, f32x4.add(v128.load(d0 + 3 * Nb), f32x4.mul(wv, g3)));
+      }
+    }
+    for (; b < B; b++) {
+      const gv = v128.load32_splat(gi + <usize>b * Nb);
       const d = dP + <usize>b * Nb;
       for (let o = c0; o < c1; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(v128.load(w + o), gv)));
     }
