@@ -1,10 +1,10 @@
 /** The `neural-gnn` command line. */
 import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { writeReport } from "../report/html.js";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
+import { writeReport } from "./report.js";
 import { runCommand } from "./run.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";

@@ -5,10 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Evaluation, type Truth, evaluate } from "../analysis/evaluate.js";
 import { connectivityFit } from "../analysis/regression.js";
 import type { LoadedConfig } from "../config/load.js";
-import { type CheckpointFile, montageColumns } from "../evaluate/checkpoints.js";
-import { type Evaluation, type Truth, evaluate } from "../evaluate/evaluate.js";
 import type { Backend } from "../kernels/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet } from "../model/params.js";
@@ -19,6 +18,7 @@ import { saveFigure } from "../plot/save.js";
 import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
 import { truePhi } from "../simulate/neurons.js";
+import { type CheckpointFile, montageColumns } from "../train/checkpoints.js";
 import { METRICS_FILE, type Recording, type modelShapeFor } from "../train/trainer.js";
 import { makeBackend } from "./backend.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";

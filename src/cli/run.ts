@@ -8,13 +8,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { writeReport } from "../report/html.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { RESUME_FILE, SUMMARY_FILE } from "../train/trainer.js";
 import { generateCommand } from "./generate.js";
 import { DEFAULT_CONFIG, runPaths } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { formatSeconds } from "./progress.js";
+import { writeReport } from "./report.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 

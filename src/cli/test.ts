@@ -16,7 +16,7 @@ import {
   rolloutFit,
   rolloutLearned,
   rolloutTrue,
-} from "../evaluate/rollout.js";
+} from "../analysis/rollout.js";
 import { readNpyRows } from "../io/npy.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet } from "../model/params.js";

@@ -1,11 +1,11 @@
 /** What `plot` and `test` need of a trained run: config, paths, training summary, checkpoint and ground truth. */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Truth } from "../analysis/evaluate.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
-import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../evaluate/checkpoints.js";
-import type { Truth } from "../evaluate/evaluate.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { ModelShape } from "../model/params.js";
+import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../train/checkpoints.js";
 import { type GroundTruth, loadGroundTruth } from "../train/data.js";
 import { SUMMARY_FILE, type Schedule, modelShapeFor } from "../train/trainer.js";
 import { DEFAULT_CONFIG, runPaths } from "./paths.js";

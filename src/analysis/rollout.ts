@@ -1,3 +1,10 @@
+import type { Backend } from "../kernels/backend.js";
+import { Workspace, forward } from "../model/gnn.js";
+import type { ParamSet } from "../model/params.js";
+import { type ConnectivityType, applyFillingFactor, drawConnectivity } from "../simulate/connectivity.js";
+import type { NeuronParams } from "../simulate/neurons.js";
+import { pdeN2EulerStep } from "../simulate/pdeN2.js";
+import { Rng, STREAMS } from "../simulate/rng.js";
 /**
  * Rollout test (spec 6): from the same initial state, integrate the learned model and the true
  * system side by side with explicit Euler (no noise) for `steps` steps, and compare the states.
@@ -7,15 +14,8 @@
  * contiguous blocks, each neuron given the learned embedding of a random original neuron of its new
  * type, the learned model given the new W times the raw W slope.
  */
-import { olsFit } from "../analysis/regression.js";
-import { meanStd, median } from "../analysis/stats.js";
-import type { Backend } from "../kernels/backend.js";
-import { Workspace, forward } from "../model/gnn.js";
-import type { ParamSet } from "../model/params.js";
-import { type ConnectivityType, applyFillingFactor, drawConnectivity } from "../simulate/connectivity.js";
-import type { NeuronParams } from "../simulate/neurons.js";
-import { pdeN2EulerStep } from "../simulate/pdeN2.js";
-import { Rng, STREAMS } from "../simulate/rng.js";
+import { olsFit } from "./regression.js";
+import { meanStd, median } from "./stats.js";
 
 /** States [(steps + 1), N] of the true system from x0 (row t = state after t Euler steps). */
 export function rolloutTrue(

@@ -1,11 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../../test/helpers.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { type ModelShape, ParamSet, initParams } from "../model/params.js";
 import { Rng } from "../simulate/rng.js";
-import { finalCheckpoint, listCheckpoints, montageColumns } from "./checkpoints.js";
 import { clusterEmbeddings, evaluate, psiPlateau, samplePsi } from "./evaluate.js";
 
 const f64 = referenceBackend("f64");
@@ -81,35 +77,5 @@ describe("evaluation", () => {
     const ev = evaluate(f64, p, truth, { xnorm: 10, g: 10, phiRange: [-5, 5], psiRange: [-5, 5], clusterThreshold: 0.1 });
     expect(ev.phiRmseByType![0]).toBeCloseTo(0, 6);
     expect(ev.phiRmseByType![1]).toBeGreaterThan(0.5); // −x + tanh(x) differs from −x
-  });
-});
-
-describe("checkpoint selection", () => {
-  const dir = tempDir("ngnn-ckpt-");
-  mkdirSync(dir, { recursive: true });
-  const names = [
-    "epoch_0_iter_0",
-    "epoch_0_iter_4",
-    "epoch_0_iter_9",
-    "epoch_0_end",
-    "epoch_1_iter_0",
-    "epoch_1_iter_4",
-    "epoch_1_iter_9",
-    "epoch_1_end",
-  ];
-  for (const n of names) writeFileSync(join(dir, `${n}.safetensors`), "");
-  writeFileSync(join(dir, "resume.safetensors"), "");
-
-  it("lists checkpoints in training order with true iteration counts", () => {
-    const list = listCheckpoints(dir, 10);
-    expect(list.map((c) => c.name.replace(".safetensors", ""))).toEqual(names);
-    expect(list.map((c) => c.totalIterations)).toEqual([1, 5, 10, 10, 11, 15, 20, 20]);
-  });
-
-  it("takes the latest intra-epoch checkpoint as final, and the montage columns end with it", () => {
-    const list = listCheckpoints(dir, 10);
-    expect(finalCheckpoint(list)?.name).toBe("epoch_1_iter_9.safetensors");
-    const cols = montageColumns(list, 4);
-    expect(cols.map((c) => c.totalIterations)).toEqual([1, 5, 10, 20]);
   });
 });

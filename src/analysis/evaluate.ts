@@ -1,5 +1,3 @@
-import { type OlsFit, connectivityFit } from "../analysis/regression.js";
-import { linspace, median } from "../analysis/stats.js";
 /**
  * Evaluation of a trained model against the ground truth (spec 5):
  *   - psi* plateau ψ̄ = median of psi*(r) on r ∈ [0.8·xnorm, xnorm] (1000 points), correction 1/ψ̄;
@@ -16,6 +14,8 @@ import type { ParamSet } from "../model/params.js";
 import { truePhi } from "../simulate/neurons.js";
 import { groupsFromTypes, minMaxGlobal, singleLinkage } from "../train/cluster.js";
 import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
+import { type OlsFit, connectivityFit } from "./regression.js";
+import { linspace, median } from "./stats.js";
 
 export interface Truth {
   W?: ArrayLike<number>;
