@@ -10,15 +10,26 @@ const BLOCK = 64;
 /** Below this many elements Adam runs on the calling thread only (waking workers costs more). */
 const ADAM_PARALLEL_MIN = 1 << 16;
 
+/** Why the kernels cannot take N neurons (the message kernels work on 4 rows at a time). */
+function unsupportedN(N: number): string | undefined {
+  return N % 4 !== 0 ? `N = ${N} is not a multiple of 4` : undefined;
+}
+
+/** Why the MLP kernels cannot take these widths. */
+function unsupportedMlp({ sizes: s }: MlpShape): string | undefined {
+  return s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0
+    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 32`
+    : undefined;
+}
+
 /** Why the wasm backend cannot run a model with N neurons and these MLPs, or undefined if it can. */
 export function wasmUnsupported(N: number, mlps: readonly MlpShape[]): string | undefined {
-  if (N % 4 !== 0) return `N = ${N} is not a multiple of 4`;
-  for (const { sizes: s } of mlps) {
-    if (s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0) {
-      return `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 32`;
-    }
-  }
-  return undefined;
+  return unsupportedN(N) ?? mlps.map(unsupportedMlp).find((why) => why !== undefined);
+}
+
+/** Throw "wasm backend: <why>" when `why` is set. */
+function assertSupported(why: string | undefined): void {
+  if (why) throw new Error(`wasm backend: ${why}`);
 }
 
 export function wasmBackend(engine: WasmEngine): Backend {
@@ -39,8 +50,7 @@ export function wasmBackend(engine: WasmEngine): Backend {
     return a.byteOffset;
   };
   const check = (shape: MlpShape): { nIn: number; H: number } => {
-    const why = wasmUnsupported(4, [shape]);
-    if (why) throw new Error(`wasm backend: ${why}`);
+    assertSupported(unsupportedMlp(shape));
     return { nIn: shape.sizes[0], H: shape.sizes[1] };
   };
   /** Transposed copies of the first two weight matrices: W0T [nIn, H], W1T [H, H]. */
@@ -116,12 +126,12 @@ export function wasmBackend(engine: WasmEngine): Backend {
     },
 
     messages(W, P, B, N, M): void {
-      if (N % 4 !== 0) throw new Error(`wasm backend: N = ${N} must be a multiple of 4`);
+      assertSupported(unsupportedN(N));
       engine.run("messages", [B, N, ptr(W), ptr(P), ptr(M)]);
     },
 
     messagesBackward(W, G, P, B, N, dW, dP): void {
-      if (N % 4 !== 0) throw new Error(`wasm backend: N = ${N} must be a multiple of 4`);
+      assertSupported(unsupportedN(N));
       engine.run("messagesBackward", [B, N, ptr(W), ptr(G), ptr(P), ptr(dW), ptr(dP), ptr(bar)]);
     },
 
