@@ -4,6 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
+import { WasmEngine } from "../src/kernels/wasm/engine.js";
 
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 /** The reference implementation's configs, vendored unchanged. */
@@ -64,4 +66,21 @@ export function cliAsync(args: string[], cwd = ROOT): Promise<{ status: number; 
     child.on("error", reject);
     child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * A 1-thread and a 2-thread WebAssembly engine for the tests of the enclosing describe block:
+ * created before them, closed after them. Read `engines.e1` / `engines.e2` inside the tests.
+ */
+export function useEngines(): { e1: WasmEngine; e2: WasmEngine } {
+  const engines = {} as { e1: WasmEngine; e2: WasmEngine };
+  beforeAll(async () => {
+    engines.e1 = await WasmEngine.create({ threads: 1 });
+    engines.e2 = await WasmEngine.create({ threads: 2 });
+  });
+  afterAll(async () => {
+    await engines.e1.close();
+    await engines.e2.close();
+  });
+  return engines;
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allclose } from "../../test/helpers.js";
-import { WasmEngine } from "../kernels/wasm/engine.js";
+import { describe, expect, it } from "vitest";
+import { allclose, useEngines } from "../../test/helpers.js";
+import type { WasmEngine } from "../kernels/wasm/engine.js";
 import { drawConnectivity } from "./connectivity.js";
 import { PdeN2Integrator } from "./integrate.js";
 import { neuronParams, neuronTypes } from "./neurons.js";
@@ -42,22 +42,13 @@ function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chu
 }
 
 describe("PDE_N2 on the WebAssembly engine", () => {
-  let e1: WasmEngine;
-  let e2: WasmEngine;
-  beforeAll(async () => {
-    e1 = await WasmEngine.create({ threads: 1 });
-    e2 = await WasmEngine.create({ threads: 2 });
-  });
-  afterAll(async () => {
-    await e1.close();
-    await e2.close();
-  });
+  const engines = useEngines();
 
   it("matches the plain float64 reference derivative and Euler step (N not a multiple of 4)", () => {
     const N = 37;
     const steps = 20;
     const { W, p, x0 } = problem(N, 5);
-    const { X, Y } = runWasm(e1, N, 5, steps, 8);
+    const { X, Y } = runWasm(engines.e1, N, 5, steps, 8);
     const x = Float64Array.from(x0);
     const dxdt = new Float64Array(N);
     for (let k = 0; k < steps; k++) {
@@ -75,7 +66,7 @@ describe("PDE_N2 on the WebAssembly engine", () => {
 
   it("stores x[t+1] = x[t] + dt·dxdt[t] exactly (float32)", () => {
     const N = 64;
-    const { X, Y } = runWasm(e1, N, 8, 50, 16);
+    const { X, Y } = runWasm(engines.e1, N, 8, 50, 16);
     const dt = Math.fround(0.01);
     for (let k = 0; k + 1 < 50; k++) {
       for (let i = 0; i < N; i++) {
@@ -85,17 +76,17 @@ describe("PDE_N2 on the WebAssembly engine", () => {
   });
 
   it("gives identical results for 1 and 2 threads, any chunking, and across runs", () => {
-    const a = runWasm(e1, 203, 11, 300, 300);
-    const b = runWasm(e2, 203, 11, 300, 7);
-    const c = runWasm(e2, 203, 11, 300, 64);
+    const a = runWasm(engines.e1, 203, 11, 300, 300);
+    const b = runWasm(engines.e2, 203, 11, 300, 7);
+    const c = runWasm(engines.e2, 203, 11, 300, 64);
     expect(b.X).toEqual(a.X);
     expect(c.Y).toEqual(a.Y);
     expect(c.xEnd).toEqual(a.xEnd);
   });
 
   it("adds process noise per step, not scaled by dt", () => {
-    const a = runWasm(e1, 16, 3, 1, 1, 0);
-    const b = runWasm(e1, 16, 3, 1, 1, 0.5);
+    const a = runWasm(engines.e1, 16, 3, 1, 1, 0);
+    const b = runWasm(engines.e1, 16, 3, 1, 1, 0.5);
     for (let i = 0; i < 16; i++) expect(b.xEnd[i]).toBeCloseTo(a.xEnd[i] + 0.5, 5);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allclose } from "../../../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { allclose, useEngines } from "../../../test/helpers.js";
 import { Adam } from "../../model/adam.js";
 import { Workspace, lossAndGrad } from "../../model/gnn.js";
 import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
@@ -7,7 +7,6 @@ import { Rng } from "../../simulate/rng.js";
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
 import { wasmBackend } from "./backend.js";
-import { WasmEngine } from "./engine.js";
 
 const RATES = { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 };
 
@@ -41,23 +40,14 @@ function train(backend: Backend, steps: number, N = 100, B = 8) {
 }
 
 describe("wasm backend vs reference (float32)", () => {
-  let e1: WasmEngine;
-  let e2: WasmEngine;
-  beforeAll(async () => {
-    e1 = await WasmEngine.create({ threads: 1 });
-    e2 = await WasmEngine.create({ threads: 2 });
-  });
-  afterAll(async () => {
-    await e1.close();
-    await e2.close();
-  });
+  const engines = useEngines();
 
   it("agrees on the forward pass, the loss and every gradient", () => {
     const ref = referenceBackend("f32");
     const a = setup(ref, 100, 8, 3);
-    const b = setup(wasmBackend(e2), 100, 8, 3);
+    const b = setup(wasmBackend(engines.e2), 100, 8, 3);
     const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, 8, 1.0);
-    const lb = lossAndGrad(wasmBackend(e2), b.p, b.grad, b.ws, b.X, b.Y, 8, 1.0);
+    const lb = lossAndGrad(wasmBackend(engines.e2), b.p, b.grad, b.ws, b.X, b.Y, 8, 1.0);
     expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
     const f = allclose(b.ws.F, a.ws.F, 1e-4, 1e-5);
     expect(f.ok, f.worst).toBe(true);
@@ -76,23 +66,23 @@ describe("wasm backend vs reference (float32)", () => {
 
   it("agrees over several Adam steps", () => {
     const a = train(referenceBackend("f32"), 5);
-    const b = train(wasmBackend(e2), 5);
+    const b = train(wasmBackend(engines.e2), 5);
     for (let k = 0; k < 5; k++) expect(Math.abs(b.losses[k] - a.losses[k]) / a.losses[k]).toBeLessThan(1e-4);
     const r = allclose(b.params, a.params, 1e-4, 1e-5);
     expect(r.ok, r.worst).toBe(true);
   });
 
   it("gives identical numbers for 1 and 2 threads and across runs", () => {
-    const a = train(wasmBackend(e1), 3);
-    const b = train(wasmBackend(e2), 3);
-    const c = train(wasmBackend(e2), 3);
+    const a = train(wasmBackend(engines.e1), 3);
+    const b = train(wasmBackend(engines.e2), 3);
+    const c = train(wasmBackend(engines.e2), 3);
     expect(b.losses).toEqual(a.losses);
     expect(b.params).toEqual(a.params);
     expect(c.grad).toEqual(b.grad);
   });
 
   it("rejects arrays it did not allocate and unsupported shapes", () => {
-    const be = wasmBackend(e1);
+    const be = wasmBackend(engines.e1);
     expect(() => be.messages(new Float32Array(16), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/allocated with this backend/);
     expect(() => be.mlpForward({ sizes: [1, 10, 10, 1] }, [], be.alloc(1), 1, [], be.alloc(1))).toThrowError(
       /not of the form \[in, H, H, 1\]/,
