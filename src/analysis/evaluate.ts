@@ -12,7 +12,7 @@
 import type { Backend } from "../kernels/backend.js";
 import type { ParamSet } from "../model/params.js";
 import { truePhi } from "../simulate/neurons.js";
-import { groupsFromTypes, minMaxGlobal, singleLinkage } from "../train/cluster.js";
+import { groupsFromTypes, minMaxGlobal, singleLinkage, typeAccuracy } from "../train/cluster.js";
 import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
 import { type OlsFit, connectivityFit } from "./regression.js";
 import { linspace, median } from "./stats.js";
@@ -76,11 +76,8 @@ export function clusterEmbeddings(
 ): { labels: Int32Array; nClusters: number; accuracy: number | null } {
   const labels = singleLinkage(minMaxGlobal(Float64Array.from(a)), d, threshold);
   const nClusters = Math.max(...labels) + 1;
-  let accuracy: number | null = null;
-  if (truth.types && truth.nTypes) {
-    const groups = groupsFromTypes(labels, truth.types, truth.nTypes);
-    accuracy = groups.filter((g, i) => g === truth.types![i]).length / labels.length;
-  }
+  const accuracy =
+    truth.types && truth.nTypes ? typeAccuracy(groupsFromTypes(labels, truth.types, truth.nTypes), truth.types) : null;
   return { labels, nClusters, accuracy };
 }
 

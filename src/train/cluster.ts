@@ -81,6 +81,13 @@ export function groupsFromTypes(labels: Int32Array, types: Int32Array, nTypes: n
   return groups;
 }
 
+/** Fraction of neurons whose group (groupsFromTypes of the labels) is their true type. */
+export function typeAccuracy(groups: Int32Array, types: Int32Array): number {
+  let right = 0;
+  for (let i = 0; i < groups.length; i++) if (groups[i] === types[i]) right++;
+  return right / groups.length;
+}
+
 /** Set every embedding a_i [N, d] to the per-dimension median of its cluster's embeddings. */
 export function replaceByClusterMedians(a: Float32Array | Float64Array, d: number, labels: Int32Array): void {
   const members = new Map<number, number[]>();

@@ -21,7 +21,7 @@ import { saveCheckpoint } from "../model/checkpoint.js";
 import { Workspace, lossAndGrad } from "../model/gnn.js";
 import { type ModelShape, ParamSet, initParams, modelShape } from "../model/params.js";
 import { Rng, type RngState, STREAMS } from "../simulate/rng.js";
-import { groupsFromTypes, minMaxGlobal, replaceByClusterMedians, singleLinkage, umap2d } from "./cluster.js";
+import { groupsFromTypes, minMaxGlobal, replaceByClusterMedians, singleLinkage, typeAccuracy, umap2d } from "./cluster.js";
 import type { TrainingData } from "./data.js";
 import { CurveWorkspace, fitToCurves, groupMedianCurves, sampleUpdateFunction } from "./functions.js";
 
@@ -428,7 +428,7 @@ function clusteringStep(
   if (data.types && data.nTypes) {
     groups = groupsFromTypes(labels, data.types, data.nTypes);
     nGroups = data.nTypes + 1;
-    accuracy = groups.filter((g, i) => g === data.types![i]).length / N;
+    accuracy = typeAccuracy(groups, data.types);
   }
   replaceByClusterMedians(p.a, p.shape.embeddingDim, labels);
   const targets = groupMedianCurves(F, CURVE_POINTS, groups, nGroups);
