@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Evaluation, type Truth, evaluate } from "../analysis/evaluate.js";
+import { type EvalSettings, type Evaluation, type Truth, evaluate, samplePsi } from "../analysis/evaluate.js";
 import { connectivityFit } from "../analysis/regression.js";
+import { linspace } from "../analysis/stats.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Backend } from "../kernels/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
@@ -19,6 +20,7 @@ import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
 import { truePhi } from "../simulate/neurons.js";
 import { type CheckpointFile, montageColumns } from "../train/checkpoints.js";
+import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
 import { METRICS_FILE, type Recording, type modelShapeFor } from "../train/trainer.js";
 import { makeBackend } from "./backend.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";
@@ -79,11 +81,9 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
       );
     } else log("Fig 2e skipped: the dataset has no true connectivity");
     await save("fig2f_embeddings", embeddingPanel(p.a, shape.embeddingDim, truth.types));
-    const truthCurves =
-      truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
     await save(
       "fig2g_phi",
-      phiPanel(ev.phi.r, ev.phi.F, truth.types, truthCurves, {
+      phiPanel(ev.phi.r, ev.phi.F, truth.types, trueCurves(truth), {
         xDomain: settings.phiRange,
         yDomain: pl.mlp0_ylim as [number, number],
       }),
@@ -163,9 +163,15 @@ function logSummary(log: (s: string) => void, ev: Evaluation, m: PlotMetrics): v
   log(`ψ*/ψ̄ RMSE against tanh: ${m.functions.psi_rmse.toFixed(3)}`);
 }
 
-/** Most neurons drawn per φ* thumbnail, and thumbnail heatmap size. */
+/** Most neurons drawn per φ* thumbnail, thumbnail heatmap size, points per thumbnail curve. */
 const MONTAGE_CURVES = 200;
 const MONTAGE_HEATMAP = 200;
+const MONTAGE_POINTS = 51;
+
+/** The true φ of each type (PDE_N2: −c·x + s·tanh x), when the types are known. */
+function trueCurves(truth: Truth): ((x: number) => number)[] {
+  return truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
+}
 
 /**
  * Supp Fig 1: rows a–e = embeddings (min-max per dimension), φ* curves, ψ* divided by ψ̄ (of the final
@@ -179,7 +185,7 @@ function trainingMontage(
   truth: Truth,
   final: Evaluation,
   loaded: LoadedConfig,
-  settings: Parameters<typeof evaluate>[3],
+  settings: EvalSettings,
 ): string {
   const N = shape.N;
   const pl = loaded.config.plotting;
@@ -188,24 +194,26 @@ function trainingMontage(
   const rows: string[][] = [[], [], [], [], []];
   const p = new ParamSet(shape, backend);
   const small = { width: 300, height: 300 };
-  const truthCurves =
-    truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
+  const truthCurves = trueCurves(truth);
   const limit = truth.W ? 1.1 * absQuantile(truth.W, 0.99) : undefined;
+  // Only the curves are needed per checkpoint (not a whole evaluation): φ* and ψ* on 51 points.
+  const rPhi = linspace(settings.phiRange[0], settings.phiRange[1], MONTAGE_POINTS);
+  const rPsi = linspace(settings.psiRange[0], settings.psiRange[1], MONTAGE_POINTS);
+  const curves = new CurveWorkspace(backend, p, MONTAGE_POINTS);
   for (const c of columns) {
     loadCheckpoint(c.path, p);
-    const ev = evaluate(backend, p, truth, { ...settings, points: 51 });
     rows[0].push(embeddingPanel(p.a, shape.embeddingDim, truth.types, { ...small, normalise: true }));
     rows[1].push(
-      phiPanel(ev.phi.r, ev.phi.F, truth.types, truthCurves, {
+      phiPanel(rPhi, sampleUpdateFunction(backend, p, curves, rPhi), truth.types, truthCurves, {
         ...small,
         xDomain: settings.phiRange as [number, number],
         yDomain: pl.mlp0_ylim as [number, number],
         every: Math.max(1, Math.ceil(N / MONTAGE_CURVES)),
       }),
     );
-    const psi = ev.psi.y.map((v) => (v * ev.psiPlateau) / final.psiPlateau);
+    const psi = samplePsi(backend, p, rPsi).map((v) => v / final.psiPlateau);
     rows[2].push(
-      psiPanel(ev.psi.r, psi, {
+      psiPanel(rPsi, psi, {
         ...small,
         xDomain: settings.psiRange as [number, number],
         yDomain: pl.mlp1_ylim as [number, number],
