@@ -131,6 +131,7 @@ describe("neural-gnn run", () => {
           expect(f.width > 100 && f.height > 100 && f.visible, `${f.id} visible`).toBe(true);
         }
         expect(await page.locator("#metrics tr").count()).toBeGreaterThan(10);
+        expect(await page.locator("#training-r2 tr").count()).toBe(6); // header + the paper's 5 checkpoints
         expect(external).toEqual([]);
       } finally {
         await browser.close();

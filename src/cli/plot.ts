@@ -3,7 +3,6 @@
  * and draw Fig 2d–h, the training montage (Supp Fig 1) and the W R² curve into runs/<name>/figures/;
  * the numbers go to runs/<name>/results/metrics.json.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type EvalSettings, type Evaluation, type Truth, evaluate, samplePsi } from "../analysis/evaluate.js";
 import { connectivityFit } from "../analysis/regression.js";
@@ -21,7 +20,7 @@ import { fmt } from "../plot/svg.js";
 import { truePhi } from "../simulate/neurons.js";
 import { type CheckpointFile, montageColumns } from "../train/checkpoints.js";
 import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
-import { METRICS_FILE, type Recording, type modelShapeFor } from "../train/trainer.js";
+import { METRICS_FILE, type modelShapeFor, readMetrics } from "../train/trainer.js";
 import { makeBackend } from "./backend.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";
 
@@ -94,13 +93,8 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
     );
 
     // Training curve and montage (Supp Fig 1) from what training wrote.
-    const metricsPath = join(paths.models, METRICS_FILE);
-    if (existsSync(metricsPath) && truth.W) {
-      const recs = readFileSync(metricsPath, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Recording)
-        .filter((r) => r.W_r2 !== null);
+    const recs = readMetrics(join(paths.models, METRICS_FILE)).filter((r) => r.W_r2 !== null);
+    if (recs.length > 0) {
       const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => e * summary.schedule.iterationsPerEpoch);
       await save(
         "training_W_r2",

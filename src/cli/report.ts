@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { esc } from "../plot/svg.js";
+import { METRICS_FILE, readMetrics } from "../train/trainer.js";
 import { PAPER } from "./paper.js";
 
 interface Section {
@@ -192,7 +193,18 @@ function trainingTable(t: Json, dir: string): string {
   const files = existsSync(join(dir, "models"))
     ? readdirSync(join(dir, "models")).filter((f) => f.startsWith("epoch_")).length
     : 0;
-  return `<table><tr><th>epoch</th><th>prediction loss (sum over iterations / N)</th></tr>${rows.join("")}</table><p class="note">${files} checkpoints; xnorm ${t.xnorm}; seed ${t.seed}</p>`;
+  // W R² at the iteration counts of the paper's montage: this run's last recording at or before each.
+  const recs = readMetrics(join(dir, "models", METRICS_FILE)).filter((r) => r.W_r2 !== null);
+  const r2rows = PAPER.training.map(([it, r2]) => {
+    const mine = recs.filter((r) => r.total_iterations <= it + 1).pop();
+    const at = mine ? `${num(mine.W_r2)} (at ${mine.total_iterations.toLocaleString("en-US")})` : "—";
+    return `<tr><td class="num">${it.toLocaleString("en-US")}</td><td class="num">${num(r2)}</td><td class="num">${at}</td></tr>`;
+  });
+  return (
+    `<table><tr><th>epoch</th><th>prediction loss (sum over iterations / N)</th></tr>${rows.join("")}</table>` +
+    `<table id="training-r2"><tr><th>iterations</th><th>W R², paper</th><th>W R², this run</th></tr>${r2rows.join("")}</table>` +
+    `<p class="note">${files} checkpoints; xnorm ${t.xnorm}; seed ${t.seed}</p>`
+  );
 }
 
 /** Write runDir/report.html atomically; returns its path. */

@@ -453,13 +453,21 @@ function clusteringStep(
   };
 }
 
+/** The recordings of a metrics.jsonl file (empty if there is none). */
+export function readMetrics(path: string): Recording[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Recording);
+}
+
 /** Keep only the metrics lines recorded up to `totalIterations` (after a resume); returns the last one kept. */
 function truncateMetrics(path: string, totalIterations: number): Recording | undefined {
-  if (!existsSync(path)) return undefined;
-  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
-  const keep = lines.filter((l) => (JSON.parse(l) as Recording).total_iterations <= totalIterations);
-  if (keep.length !== lines.length) writeFileAtomic(path, keep.map((l) => `${l}\n`).join(""));
-  return keep.length ? (JSON.parse(keep[keep.length - 1]) as Recording) : undefined;
+  const all = readMetrics(path);
+  const keep = all.filter((r) => r.total_iterations <= totalIterations);
+  if (keep.length !== all.length) writeFileAtomic(path, keep.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  return keep[keep.length - 1];
 }
 
 function round3(x: number): number {
