@@ -8,7 +8,7 @@ import { basename, join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { esc } from "../plot/svg.js";
 import { METRICS_FILE, readMetrics } from "../train/trainer.js";
-import { PAPER } from "./paper.js";
+import { PAPER, fitText, num } from "./paper.js";
 
 interface Section {
   title: string;
@@ -80,8 +80,6 @@ pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 const readJson = (path: string): Record<string, unknown> | undefined =>
   existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : undefined;
 
-const num = (v: unknown, digits = 3) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(digits) : "—");
-
 // biome-ignore lint/suspicious/noExplicitAny: untyped JSON read from the run folder; every field is optional and checked where used.
 type Json = Record<string, any>;
 
@@ -120,14 +118,16 @@ export function buildReport(dir: string): string {
     ["clustering accuracy (clusters)", `${num(cl.accuracy)} (${cl.n_clusters ?? "—"})`, PAPER.clustering],
     ["φ* RMSE by type", (fn.phi_rmse_by_type ?? []).map((v: number) => num(v)).join(" / ") || "—", "—"],
     ["ψ*/ψ̄ RMSE against tanh", num(fn.psi_rmse), "—"],
-    ["rollout R² (slope), step 400", `${num(ro.t400?.r2)} (${num(ro.t400?.slope)})`, PAPER.rollout400],
-    ["rollout R² (slope), step 800", `${num(ro.t800?.r2)} (${num(ro.t800?.slope)})`, PAPER.rollout800],
-    ["Supp 5 R² (slope), step 400", `${num(gen.supp5?.t400?.r2)} (${num(gen.supp5?.t400?.slope)})`, PAPER.supp5_400],
-    ["Supp 5 R² (slope), step 800", `${num(gen.supp5?.t800?.r2)} (${num(gen.supp5?.t800?.slope)})`, PAPER.supp5_800],
-    ["Supp 5 weights kept", gen.supp5?.weights?.toLocaleString("en-US") ?? "—", PAPER.supp5_weights],
-    ["Supp 6 R² (slope), step 400", `${num(gen.supp6?.t400?.r2)} (${num(gen.supp6?.t400?.slope)})`, PAPER.supp6_400],
-    ["Supp 6 R² (slope), step 800", `${num(gen.supp6?.t800?.r2)} (${num(gen.supp6?.t800?.slope)})`, PAPER.supp6_800],
-    ["Supp 6 weights kept", gen.supp6?.weights?.toLocaleString("en-US") ?? "—", PAPER.supp6_weights],
+    ["rollout R² (slope), step 400", fitText(ro.t400), fitText(PAPER.rollout.t400)],
+    ["rollout R² (slope), step 800", fitText(ro.t800), fitText(PAPER.rollout.t800)],
+    ...Object.entries(PAPER.generalisation).flatMap(([key, paper]): [string, string, string][] => {
+      const label = `Supp ${key.slice(4)}`;
+      return [
+        [`${label} R² (slope), step 400`, fitText(gen[key]?.t400), fitText(paper.t400)],
+        [`${label} R² (slope), step 800`, fitText(gen[key]?.t800), fitText(paper.t800)],
+        [`${label} weights kept`, gen[key]?.weights?.toLocaleString("en-US") ?? "—", paper.weights.toLocaleString("en-US")],
+      ];
+    }),
   ];
   parts.push(
     "<h2>Results</h2>",

@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { RESUME_FILE, SUMMARY_FILE } from "../train/trainer.js";
 import { generateCommand } from "./generate.js";
+import { PAPER, num } from "./paper.js";
 import { DEFAULT_CONFIG, runPaths } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { formatSeconds } from "./progress.js";
@@ -25,9 +26,6 @@ export interface RunCommandOptions {
   threads?: number;
   quiet?: boolean;
 }
-
-/** The paper's generalisation cases (Supp Figs 5 and 6). */
-export const PAPER_NEW_PARAMS = ["0.25,10,20,30,40", "0.5,60,40,0,0"];
 
 interface StepTiming {
   step: string;
@@ -90,9 +88,9 @@ export async function runCommand(configFile: string | undefined, opts: RunComman
     "rollout and generalisation (Supp Figs 2, 5, 6)",
     () => {
       const m = metrics();
-      return m.rollout !== undefined && m.generalisation?.supp5 !== undefined && m.generalisation?.supp6 !== undefined;
+      return m.rollout !== undefined && Object.keys(PAPER.generalisation).every((k) => m.generalisation?.[k] !== undefined);
     },
-    () => testCommand(configFile, { ...common, newParams: PAPER_NEW_PARAMS }),
+    () => testCommand(configFile, { ...common, newParams: Object.values(PAPER.generalisation).map((c) => c.newParams) }),
   );
   const total = (performance.now() - t0) / 1000;
   writeFileAtomic(join(paths.root, "run.json"), `${JSON.stringify({ timings, total_seconds: total }, null, 2)}\n`);
@@ -116,26 +114,22 @@ export interface MetricsFile {
   generalisation?: Record<string, { t400?: FitAt; t800?: FitAt }>;
 }
 
-const f3 = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "—");
+/** "R² at 400 / R² at 800" with 3 decimals. */
+const r2Pair = (f: { t400?: FitAt; t800?: FitAt } | undefined) => `${num(f?.t400?.r2)} / ${num(f?.t800?.r2)}`;
 
 /** The console summary: the key numbers next to the paper's, and the step times. */
 export function summaryTable(m: MetricsFile, timings: StepTiming[], total: number): string {
   const rows: [string, string, string][] = [
-    ["W R² (corrected)", f3(m.connectivity?.r2), "1.0"],
-    ["W slope", f3(m.connectivity?.slope), "1.0"],
-    ["clustering accuracy", `${f3(m.clustering?.accuracy)} (${m.clustering?.n_clusters ?? "—"} clusters)`, "4 clusters"],
-    ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map(f3).join(" / ") || "—", "—"],
-    ["rollout R² step 400 / 800", `${f3(m.rollout?.t400?.r2)} / ${f3(m.rollout?.t800?.r2)}`, "0.987 / 0.625"],
-    [
-      "Supp 5 R² step 400 / 800",
-      `${f3(m.generalisation?.supp5?.t400?.r2)} / ${f3(m.generalisation?.supp5?.t800?.r2)}`,
-      "1.000 / 0.983",
-    ],
-    [
-      "Supp 6 R² step 400 / 800",
-      `${f3(m.generalisation?.supp6?.t400?.r2)} / ${f3(m.generalisation?.supp6?.t800?.r2)}`,
-      "0.999 / 0.910",
-    ],
+    ["W R² (corrected)", num(m.connectivity?.r2), PAPER.W_r2],
+    ["W slope", num(m.connectivity?.slope), PAPER.W_slope],
+    ["clustering accuracy", `${num(m.clustering?.accuracy)} (${m.clustering?.n_clusters ?? "—"} clusters)`, PAPER.clustering],
+    ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
+    ["rollout R² step 400 / 800", r2Pair(m.rollout), r2Pair(PAPER.rollout)],
+    ...Object.entries(PAPER.generalisation).map(([key, paper]): [string, string, string] => [
+      `Supp ${key.slice(4)} R² step 400 / 800`,
+      r2Pair(m.generalisation?.[key]),
+      r2Pair(paper),
+    ]),
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(10, ...rows.map((r) => r[1].length));

@@ -27,6 +27,7 @@ import type { ConnectivityType } from "../simulate/connectivity.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { neuronParams } from "../simulate/neurons.js";
 import { makeBackend } from "./backend.js";
+import { paperCase } from "./paper.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";
 
 export interface TestCommandOptions {
@@ -39,8 +40,6 @@ export interface TestCommandOptions {
   quiet?: boolean;
 }
 
-/** The paper's two generalisation cases, named after their figures. */
-const PAPER_CASES: Record<string, string> = { "0.25,10,20,30,40": "supp5", "0.5,60,40,0,0": "supp6" };
 /** Neurons whose traces the reference draws (N = 1000). */
 const REFERENCE_NEURONS = [20, 30, 100, 150, 260, 270, 520, 620, 720, 780];
 
@@ -142,7 +141,8 @@ export async function testCommand(configFile: string | undefined, opts: TestComm
         ["Lorentz", "Gaussian", "uniform"].includes(sim.connectivity_type) ? sim.connectivity_type : "Lorentz"
       ) as ConnectivityType;
       for (const c of cases) {
-        const key = PAPER_CASES[[c.ff, ...c.percentages].join(",")] ?? `ff${c.ff}_types${c.percentages.join("-")}`;
+        // The paper's cases are named after their figures (supp5, supp6).
+        const key = paperCase([c.ff, ...c.percentages].join(",")) ?? `ff${c.ff}_types${c.percentages.join("-")}`;
         const { W, nonZeros } = newConnectivity(type, N, sim.seed, c.ff);
         const newTypes = reassignTypes(types, c.percentages);
         p.a.set(copyEmbeddings(learnedA, shape.embeddingDim, types, newTypes, sim.seed));
