@@ -151,32 +151,35 @@ export function checkpointName(epoch: number, iteration?: number): string {
   return iteration === undefined ? `epoch_${epoch}_end.safetensors` : `epoch_${epoch}_iter_${iteration}.safetensors`;
 }
 
-/** Whether `dir` holds results of an earlier training (checkpoints, metrics or a resume state). */
+/** Files a training writes into its folder: checkpoints and the resume state, metrics, summary, clustering steps. */
+function isTrainingOutput(file: string): boolean {
+  return file.endsWith(".safetensors") || file === METRICS_FILE || file === SUMMARY_FILE || file.startsWith("clustering_epoch_");
+}
+
+/** Whether `dir` holds results of an earlier training. */
 export function hasTrainingOutputs(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir).some((f) => f.endsWith(".safetensors") || f === METRICS_FILE || f === SUMMARY_FILE);
+  return existsSync(dir) && readdirSync(dir).some(isTrainingOutput);
 }
 
 /** Remove the outputs of an earlier training from `dir` (for --force). */
 export function clearTrainingOutputs(dir: string): void {
   if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) {
-    if (f.endsWith(".safetensors") || f === METRICS_FILE || f === SUMMARY_FILE || f.startsWith("clustering_epoch_")) {
-      rmSync(join(dir, f), { force: true });
-    }
-  }
+  for (const f of readdirSync(dir).filter(isTrainingOutput)) rmSync(join(dir, f), { force: true });
 }
 
-function saveResume(path: string, p: ParamSet, adam: Adam, st: ResumeState): void {
-  const tensors = [];
-  for (const [prefix, set] of [
+/** The tensor sets of the resume state, with their name prefixes: parameters and Adam's moments. */
+function resumeSets(p: ParamSet, adam: Adam): [string, ParamSet][] {
+  return [
     ["", p],
     ["adam.m.", adam.m],
     ["adam.v.", adam.v],
-  ] as const) {
-    for (const s of set.specs)
-      tensors.push({ name: prefix + s.name, shape: s.shape, data: Float32Array.from(set.tensor(s.name)) });
-  }
+  ];
+}
+
+function saveResume(path: string, p: ParamSet, adam: Adam, st: ResumeState): void {
+  const tensors = resumeSets(p, adam).flatMap(([prefix, set]) =>
+    set.specs.map((s) => ({ name: prefix + s.name, shape: s.shape, data: Float32Array.from(set.tensor(s.name)) })),
+  );
   writeSafetensors(path, tensors, { format: "neural-gnn-resume", state: JSON.stringify(st) });
 }
 
@@ -184,11 +187,7 @@ function loadResume(path: string, p: ParamSet, adam: Adam): ResumeState {
   const { tensors, metadata } = readSafetensors(path);
   if (metadata.format !== "neural-gnn-resume" || !metadata.state) throw new Error(`${path}: not a neural-gnn resume state`);
   const st = JSON.parse(metadata.state) as ResumeState;
-  for (const [prefix, set] of [
-    ["", p],
-    ["adam.m.", adam.m],
-    ["adam.v.", adam.v],
-  ] as const) {
+  for (const [prefix, set] of resumeSets(p, adam)) {
     for (const s of set.specs) {
       const t = tensors.get(prefix + s.name);
       if (!t || t.data.length !== s.size) throw new Error(`${path}: tensor "${prefix}${s.name}" missing or of the wrong size`);
