@@ -102,21 +102,21 @@ export async function testCommand(configFile: string | undefined, opts: TestComm
       const t0 = performance.now();
       const truth = rolloutTrue(W, neuronParams(caseTypes, params), x0, steps, dt);
       const learned = rolloutLearned(backend, p, x0, steps, dt);
-      const at = (step: number): FitAt & { intercept: number } => {
-        if (step > steps) return { r2: Number.NaN, slope: Number.NaN, intercept: Number.NaN, status: "too few points" };
-        const f = rolloutFit(truth.subarray(step * N, (step + 1) * N), learned.subarray(step * N, (step + 1) * N));
-        return f;
-      };
+      const at = (step: number): RolloutFit =>
+        step > steps
+          ? { r2: Number.NaN, slope: Number.NaN, intercept: Number.NaN, status: "too few points" }
+          : rolloutFit(truth.subarray(step * N, (step + 1) * N), learned.subarray(step * N, (step + 1) * N));
+      const fits = { 400: at(400), 800: at(800) };
       const m: RolloutMetrics = {
         steps,
-        t400: strip(at(400)),
-        t800: strip(at(800)),
+        t400: strip(fits[400]),
+        t800: strip(fits[800]),
         every10: fitsOverTime(truth, learned, N, 10).map(({ step, fit }) => ({ step, r2: fit.r2, slope: fit.slope })),
       };
       for (const step of [400, 800] as const) {
         if (step > steps) continue;
-        const f = at(step);
-        await save(names[`t${step}`], rolloutPanel({ truth, learned, N, step, neurons, ...f, title: `${label}: step ${step}` }));
+        const title = `${label}: step ${step}`;
+        await save(names[`t${step}`], rolloutPanel({ truth, learned, N, step, neurons, ...fits[step], title }));
       }
       await save(names.quality, rolloutQuality(m.every10, { title: `${label}: true vs learned over the rollout` }));
       log(
