@@ -4,6 +4,7 @@
  * target curve, with loss ‖phi*([r, a_n]) − target_{group(n)}(r)‖₂ (un-squared Frobenius norm over
  * all neurons × grid points).
  */
+import { median } from "../analysis/stats.js";
 import type { Arr, Backend } from "../kernels/backend.js";
 import type { Adam } from "../model/adam.js";
 import type { ParamSet } from "../model/params.js";
@@ -66,17 +67,10 @@ export function groupMedianCurves(F: Float32Array, nR: number, groups: Int32Arra
   const targets = new Float32Array(nGroups * nR).fill(Number.NaN);
   const members = Array.from({ length: nGroups }, () => [] as number[]);
   groups.forEach((g, n) => members[g].push(n));
-  const col = new Float64Array(groups.length);
-  for (let g = 0; g < nGroups; g++) {
-    const m = members[g];
-    if (m.length === 0) continue;
-    for (let k = 0; k < nR; k++) {
-      for (let j = 0; j < m.length; j++) col[j] = F[m[j] * nR + k];
-      const s = col.subarray(0, m.length).sort();
-      const h = m.length >> 1;
-      targets[g * nR + k] = m.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-    }
-  }
+  members.forEach((m, g) => {
+    if (m.length === 0) return;
+    for (let k = 0; k < nR; k++) targets[g * nR + k] = median(m.map((n) => F[n * nR + k]));
+  });
   return targets;
 }
 
