@@ -18,7 +18,7 @@ import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
 import { generate } from "../simulate/generate.js";
 import { Rng, STREAMS } from "../simulate/rng.js";
 import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
-import { ProgressBar } from "./progress.js";
+import { ProgressBar, stderrLog } from "./progress.js";
 
 export interface GenerateCommandOptions {
   set?: string[];
@@ -32,9 +32,7 @@ export interface GenerateCommandOptions {
 const MAX_EIGEN_N = 3000;
 
 export async function generateCommand(configFile: string | undefined, opts: GenerateCommandOptions): Promise<void> {
-  const log = (s: string) => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
-  };
+  const log = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   const paths = runPaths(opts.runs, loaded.name);
   mkdirSync(paths.root, { recursive: true });

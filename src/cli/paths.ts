@@ -19,13 +19,22 @@ export function packageVersion(): string {
 
 /** Layout of a run folder `runs/<config name>/`. */
 export function runPaths(runsDir: string, name: string) {
-  const root = resolve(runsDir, name);
+  return runLayout(resolve(runsDir, name));
+}
+
+/** The files and folders of the run folder `root`. */
+export function runLayout(root: string) {
   return {
     root,
     config: join(root, "config.yaml"),
     data: join(root, "data"),
     figures: join(root, "figures"),
     results: join(root, "results"),
+    /** results/metrics.json, shared by plot and test. */
+    metrics: join(root, "results", "metrics.json"),
     models: join(root, "models"),
+    /** Step timings of the last `run`. */
+    run: join(root, "run.json"),
+    report: join(root, "report.html"),
   };
 }

@@ -22,6 +22,7 @@ import { type CheckpointFile, montageColumns } from "../train/checkpoints.js";
 import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
 import { METRICS_FILE, type modelShapeFor, readMetrics } from "../train/trainer.js";
 import { makeBackend } from "./backend.js";
+import { stderrLog } from "./progress.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
@@ -42,9 +43,7 @@ export interface PlotMetrics {
 }
 
 export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<PlotMetrics> {
-  const log = (s: string) => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
-  };
+  const log = stderrLog(opts.quiet);
   const run = openTrainedRun(configFile, opts.set ?? [], opts.runs, opts.checkpoint);
   const { loaded, paths, summary, chosen, truth, params, N, shape } = run;
   const list = run.checkpoints;
@@ -131,10 +130,10 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
         psi_range: [...settings.psiRange],
       },
     };
-    mergeJson(join(paths.results, "metrics.json"), { ...metrics });
+    mergeJson(paths.metrics, { ...metrics });
     logSummary(log, ev, metrics);
     log(`figures: ${figures.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
-    log(`metrics: ${join(paths.results, "metrics.json")}`);
+    log(`metrics: ${paths.metrics}`);
     return metrics;
   } finally {
     await engine?.close();

@@ -69,3 +69,10 @@ export function formatSeconds(s: number): string {
 function formatRate(r: number): string {
   return r >= 1000 ? `${(r / 1000).toFixed(1)}k` : r.toFixed(1);
 }
+
+/** A log function writing lines to stderr, or nothing when `quiet`. */
+export function stderrLog(quiet?: boolean): (s: string) => void {
+  return (s) => {
+    if (!quiet) process.stderr.write(`${s}\n`);
+  };
+}

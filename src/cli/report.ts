@@ -7,8 +7,10 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { esc } from "../plot/svg.js";
-import { METRICS_FILE, readMetrics } from "../train/trainer.js";
+import { DATASET_FILES } from "../simulate/dataset.js";
+import { METRICS_FILE, SUMMARY_FILE, readMetrics } from "../train/trainer.js";
 import { PAPER, fitText, num } from "./paper.js";
+import { runLayout } from "./paths.js";
 
 interface Section {
   title: string;
@@ -86,12 +88,13 @@ type Json = Record<string, any>;
 /** The HTML of the report of run folder `dir`. */
 export function buildReport(dir: string): string {
   const name = basename(dir);
-  const figuresDir = join(dir, "figures");
-  const metrics = (readJson(join(dir, "results", "metrics.json")) ?? {}) as Json;
-  const training = readJson(join(dir, "models", "training.json")) as Json | undefined;
-  const dataset = readJson(join(dir, "data", "dataset.json")) as Json | undefined;
-  const run = readJson(join(dir, "run.json")) as Json | undefined;
-  const config = existsSync(join(dir, "config.yaml")) ? readFileSync(join(dir, "config.yaml"), "utf8") : "";
+  const paths = runLayout(dir);
+  const figuresDir = paths.figures;
+  const metrics = (readJson(paths.metrics) ?? {}) as Json;
+  const training = readJson(join(paths.models, SUMMARY_FILE)) as Json | undefined;
+  const dataset = readJson(join(paths.data, DATASET_FILES.meta)) as Json | undefined;
+  const run = readJson(paths.run) as Json | undefined;
+  const config = existsSync(paths.config) ? readFileSync(paths.config, "utf8") : "";
   const parts: string[] = [];
   parts.push(
     "<!DOCTYPE html>",
@@ -190,11 +193,10 @@ function trainingTable(t: Json, dir: string): string {
       `<tr><td>clustering after epoch ${c.epoch}</td><td>${c.n_clusters} clusters (sizes ${(c.cluster_sizes ?? []).join(", ")}), accuracy ${num(c.accuracy)}</td></tr>`,
     );
   }
-  const files = existsSync(join(dir, "models"))
-    ? readdirSync(join(dir, "models")).filter((f) => f.startsWith("epoch_")).length
-    : 0;
+  const models = runLayout(dir).models;
+  const files = existsSync(models) ? readdirSync(models).filter((f) => f.startsWith("epoch_")).length : 0;
   // W R² at the iteration counts of the paper's montage: this run's last recording at or before each.
-  const recs = readMetrics(join(dir, "models", METRICS_FILE)).filter((r) => r.W_r2 !== null);
+  const recs = readMetrics(join(models, METRICS_FILE)).filter((r) => r.W_r2 !== null);
   const r2rows = PAPER.training.map(([it, r2]) => {
     const mine = recs.filter((r) => r.total_iterations <= it + 1).pop();
     const at = mine ? `${num(mine.W_r2)} (at ${mine.total_iterations.toLocaleString("en-US")})` : "—";
@@ -209,7 +211,7 @@ function trainingTable(t: Json, dir: string): string {
 
 /** Write runDir/report.html atomically; returns its path. */
 export async function writeReport(runDir: string): Promise<string> {
-  const path = join(runDir, "report.html");
+  const path = runLayout(runDir).report;
   writeFileAtomic(path, buildReport(runDir));
   return path;
 }

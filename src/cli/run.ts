@@ -14,7 +14,7 @@ import { generateCommand } from "./generate.js";
 import { PAPER, num } from "./paper.js";
 import { DEFAULT_CONFIG, runPaths } from "./paths.js";
 import { plotCommand } from "./plot.js";
-import { formatSeconds } from "./progress.js";
+import { formatSeconds, stderrLog } from "./progress.js";
 import { writeReport } from "./report.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
@@ -34,13 +34,10 @@ interface StepTiming {
 }
 
 export async function runCommand(configFile: string | undefined, opts: RunCommandOptions): Promise<string> {
-  const out = (s: string) => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
-  };
+  const out = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   const paths = runPaths(opts.runs, loaded.name);
-  const metricsPath = join(paths.results, "metrics.json");
-  const metrics = (): MetricsFile => (existsSync(metricsPath) ? JSON.parse(readFileSync(metricsPath, "utf8")) : {});
+  const metrics = (): MetricsFile => (existsSync(paths.metrics) ? JSON.parse(readFileSync(paths.metrics, "utf8")) : {});
   const trainingDone = () => {
     const p = join(paths.models, SUMMARY_FILE);
     if (!existsSync(p)) return false;
@@ -93,7 +90,7 @@ export async function runCommand(configFile: string | undefined, opts: RunComman
     () => testCommand(configFile, { ...common, newParams: Object.values(PAPER.generalisation).map((c) => c.newParams) }),
   );
   const total = (performance.now() - t0) / 1000;
-  writeFileAtomic(join(paths.root, "run.json"), `${JSON.stringify({ timings, total_seconds: total }, null, 2)}\n`);
+  writeFileAtomic(paths.run, `${JSON.stringify({ timings, total_seconds: total }, null, 2)}\n`);
   out("\n━━ report");
   const report = await writeReport(paths.root);
   out(summaryTable(metrics(), timings, total));

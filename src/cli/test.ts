@@ -28,6 +28,7 @@ import { DATASET_FILES } from "../simulate/dataset.js";
 import { neuronParams } from "../simulate/neurons.js";
 import { makeBackend } from "./backend.js";
 import { paperCase } from "./paper.js";
+import { stderrLog } from "./progress.js";
 import { mergeJson, openTrainedRun } from "./trained-run.js";
 
 export interface TestCommandOptions {
@@ -63,9 +64,7 @@ export interface TestMetrics {
 }
 
 export async function testCommand(configFile: string | undefined, opts: TestCommandOptions): Promise<TestMetrics> {
-  const log = (s: string) => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
-  };
+  const log = stderrLog(opts.quiet);
   const run = openTrainedRun(configFile, opts.set ?? [], opts.runs, opts.checkpoint);
   const { loaded, paths, summary, chosen, gt, params, N, shape } = run;
   if (!gt.W || !gt.types || !gt.nTypes) {
@@ -178,9 +177,9 @@ export async function testCommand(configFile: string | undefined, opts: TestComm
       }
     }
     const metrics: TestMetrics = { rollout, generalisation };
-    mergeJson(join(paths.results, "metrics.json"), { ...metrics });
+    mergeJson(paths.metrics, { ...metrics });
     log(`figures: ${figures.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
-    log(`metrics: ${join(paths.results, "metrics.json")}`);
+    log(`metrics: ${paths.metrics}`);
     return metrics;
   } finally {
     await engine?.close();

@@ -22,7 +22,7 @@ import {
 } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
 import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
-import { ProgressBar } from "./progress.js";
+import { ProgressBar, stderrLog } from "./progress.js";
 
 export interface TrainCommandOptions {
   set?: string[];
@@ -39,9 +39,7 @@ export interface TrainCommandOptions {
 }
 
 export async function trainCommand(configFile: string | undefined, opts: TrainCommandOptions): Promise<TrainResult> {
-  const log = (s: string) => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
-  };
+  const log = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   requireTrainable(loaded.config, loaded.file);
   const config = loaded.config;
