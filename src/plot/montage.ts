@@ -1,8 +1,9 @@
 /**
- * A grid of panels (Supp Fig 1: rows = quantities, columns = checkpoints) as one SVG: each panel
- * SVG is nested, scaled to its cell, with row labels on the left and column headers on top.
+ * Panels composed into one SVG: a grid (Supp Fig 1: rows = quantities, columns = checkpoints), each
+ * panel nested and scaled to its cell, with row labels and column headers; or a row of panels at
+ * their own sizes (the rollout figures).
  */
-import { esc } from "./svg.js";
+import { esc, svgSize } from "./svg.js";
 
 export interface MontageOptions {
   rowLabels: string[];
@@ -14,10 +15,9 @@ export interface MontageOptions {
 
 /** Nest a standalone panel SVG at (x, y) scaled to size × size (its viewBox keeps the aspect). */
 function nest(svg: string, x: number, y: number, size: number): string {
-  const open = svg.match(/^<svg[^>]*>/)?.[0];
-  if (!open) throw new Error("montage: panel is not an <svg> document");
-  const w = Number(open.match(/\swidth="([\d.]+)"/)?.[1] ?? size);
-  const h = Number(open.match(/\sheight="([\d.]+)"/)?.[1] ?? size);
+  const { open, width, height } = svgSize(svg);
+  const w = Number.isNaN(width) ? size : width;
+  const h = Number.isNaN(height) ? size : height;
   const attrs = open
     .slice(4, -1)
     .replace(/\s(width|height|x|y|viewBox)="[^"]*"/g, "")
@@ -50,4 +50,18 @@ export function montage(panels: string[][], o: MontageOptions): string {
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
+}
+
+/** Place standalone SVGs side by side in one SVG (each keeps its own size). */
+export function sideBySide(panels: string[]): string {
+  let x = 0;
+  let height = 0;
+  const parts: string[] = [];
+  for (const svg of panels) {
+    const { width: w, height: h } = svgSize(svg);
+    parts.push(svg.trim().replace(/^<svg/, `<svg x="${x}" y="0"`));
+    x += w;
+    height = Math.max(height, h);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="${x}" height="${height}" fill="white"/>${parts.join("")}</svg>\n`;
 }

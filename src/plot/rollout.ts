@@ -6,25 +6,10 @@
  */
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
+import { sideBySide } from "./montage.js";
 import { cornerText, panelLayout, plotSvg } from "./svg.js";
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
-
-/** Place standalone SVGs side by side in one SVG (each keeps its own size). */
-export function sideBySide(panels: string[]): string {
-  let x = 0;
-  let height = 0;
-  const parts: string[] = [];
-  for (const svg of panels) {
-    const open = svg.match(/^<svg[^>]*>/)?.[0] ?? "";
-    const w = Number(open.match(/\swidth="([\d.]+)"/)?.[1]);
-    const h = Number(open.match(/\sheight="([\d.]+)"/)?.[1]);
-    parts.push(svg.trim().replace(/^<svg/, `<svg x="${x}" y="0"`));
-    x += w;
-    height = Math.max(height, h);
-  }
-  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="${x}" height="${height}" fill="white"/>${parts.join("")}</svg>\n`;
-}
 
 export interface RolloutPanelInput {
   /** [(steps + 1), N] states. */

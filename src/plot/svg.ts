@@ -68,6 +68,17 @@ export function cornerText(lines: readonly string[]): Plot.Markish[] {
   );
 }
 
+/** The opening <svg …> tag of a standalone SVG and its width and height attributes (NaN if absent). */
+export function svgSize(svg: string): { open: string; width: number; height: number } {
+  const open = svg.match(/^<svg[^>]*>/)?.[0];
+  if (!open) throw new Error("not an <svg> document");
+  return {
+    open,
+    width: Number(open.match(/\swidth="([\d.]+)"/)?.[1]),
+    height: Number(open.match(/\sheight="([\d.]+)"/)?.[1]),
+  };
+}
+
 /** Escape text for SVG/XML content and attribute values. */
 export function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
