@@ -66,8 +66,6 @@ export interface RolloutFit {
   status: "ok" | "collapsed" | "explosion" | "too few points";
 }
 
-const std = (v: ArrayLike<number>) => meanStd(v).std;
-
 /**
  * True (x) against learned (y) states over all neurons, as the reference scores a rollout frame:
  * OLS on the points within 3 std of the median in both x and y (more than 10 needed), R² of that
@@ -78,17 +76,14 @@ export function rolloutFit(x: ArrayLike<number>, y: ArrayLike<number>): RolloutF
   let maxAbs = 0;
   for (let k = 0; k < y.length; k++) maxAbs = Math.max(maxAbs, Math.abs(y[k]));
   if (!(maxAbs <= 1e10)) return { r2: 0, slope: Number.NaN, intercept: Number.NaN, status: "explosion" };
-  const sx = std(x);
-  const sy = std(y);
+  const sx = meanStd(x).std;
+  const { mean: ybar, std: sy } = meanStd(y);
   if (sy < 0.1 * sx) return { r2: 0, slope: Number.NaN, intercept: Number.NaN, status: "collapsed" };
   const mx = median(x);
   const my = median(y);
   const keep = (k: number) => Math.abs(x[k] - mx) < 3 * sx && Math.abs(y[k] - my) < 3 * sy;
   const fit = olsFit(x, y, keep);
   if (fit.n <= 10) return { r2: 0, slope: Number.NaN, intercept: Number.NaN, status: "too few points" };
-  let ybar = 0;
-  for (let k = 0; k < y.length; k++) ybar += y[k];
-  ybar /= y.length;
   let res = 0;
   let tot = 0;
   for (let k = 0; k < y.length; k++) {
