@@ -6,13 +6,13 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
+import { Rng, STREAMS } from "../src/core/rng.js";
 import { readNpy } from "../src/io/npy.js";
 import { WasmEngine } from "../src/kernels/wasm/engine.js";
 import { StatsAccumulator } from "../src/simulate/dataset.js";
 import { buildConnectivity } from "../src/simulate/generate.js";
 import { PdeN2Integrator } from "../src/simulate/integrate.js";
 import { neuronParams, neuronTypes } from "../src/simulate/neurons.js";
-import { Rng, STREAMS } from "../src/simulate/rng.js";
 import { ROOT, cli, hasNumpy, python, tempDir } from "./helpers.js";
 
 const TINY = `dataset: tiny

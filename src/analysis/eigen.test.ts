@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasNumpy, python } from "../../test/helpers.js";
-import { Rng } from "../simulate/rng.js";
+import { Rng } from "../core/rng.js";
 import { eigenvalues, spectralRadius } from "./eigen.js";
 
 function sorted(re: Float64Array, im: Float64Array): [number, number][] {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { samplePsi } from "../model/curves.js";
 import { type ModelShape, ParamSet, initParams } from "../model/params.js";
-import { Rng } from "../simulate/rng.js";
-import { clusterEmbeddings, evaluate, psiPlateau, samplePsi } from "./evaluate.js";
+import { clusterEmbeddings, evaluate, psiPlateau } from "./evaluate.js";
 
 const f64 = referenceBackend("f64");
 
@@ -69,10 +70,7 @@ describe("evaluation", () => {
     const truth = {
       types: Int32Array.of(0, 0, 1, 1),
       nTypes: 2,
-      params: [
-        [10, 0, 1],
-        [10, 1, 1],
-      ],
+      phi: [(x: number) => -x, (x: number) => -x + Math.tanh(x)],
     };
     const ev = evaluate(f64, p, truth, { xnorm: 10, g: 10, phiRange: [-5, 5], psiRange: [-5, 5], clusterThreshold: 0.1 });
     expect(ev.phiRmseByType![0]).toBeCloseTo(0, 6);

@@ -1,3 +1,6 @@
+import { groupsFromTypes, minMaxGlobal, singleLinkage, typeAccuracy } from "../core/cluster.js";
+import { type OlsFit, connectivityFit } from "../core/regression.js";
+import { linspace, median } from "../core/stats.js";
 /**
  * Evaluation of a trained model against the ground truth (spec 5):
  *   - psi* plateau ψ̄ = median of psi*(r) on r ∈ [0.8·xnorm, xnorm] (1000 points), correction 1/ψ̄;
@@ -10,19 +13,15 @@
  * Everything that needs ground truth is skipped (null) without it.
  */
 import type { Backend } from "../kernels/backend.js";
+import { CurveWorkspace, samplePhi, samplePsi } from "../model/curves.js";
 import type { ParamSet } from "../model/params.js";
-import { truePhi } from "../simulate/neurons.js";
-import { groupsFromTypes, minMaxGlobal, singleLinkage, typeAccuracy } from "../train/cluster.js";
-import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
-import { type OlsFit, connectivityFit } from "./regression.js";
-import { linspace, median } from "./stats.js";
 
 export interface Truth {
-  W?: ArrayLike<number>;
+  W?: Float32Array;
   types?: Int32Array;
   nTypes?: number;
-  /** [g, s, c] per type (PDE_N2). */
-  params?: readonly (readonly number[])[];
+  /** The true update function phi(x) of each type (SignalModel.truePhi with the type's parameters). */
+  phi?: readonly ((x: number) => number)[];
 }
 
 export interface EvalSettings {
@@ -51,17 +50,6 @@ export interface Evaluation {
   psiRmse: number;
 }
 
-/** psi*(r) for each r (psi* takes x_j only). */
-export function samplePsi(backend: Backend, p: ParamSet, r: Float32Array): Float32Array {
-  const S = r.length;
-  const X = backend.alloc(S);
-  X.set(r);
-  const out = backend.alloc(S);
-  const acts = p.shape.psi.sizes.slice(1, -1).map((h) => backend.alloc(S * h));
-  backend.mlpForward(p.shape.psi, p.psi, X, S, acts, out);
-  return Float32Array.from(out);
-}
-
 /** ψ̄ = median of psi* on [0.8·xnorm, xnorm] (1000 points). */
 export function psiPlateau(backend: Backend, p: ParamSet, xnorm: number): number {
   return median(samplePsi(backend, p, linspace(0.8 * xnorm, xnorm, 1000)));
@@ -81,29 +69,35 @@ export function clusterEmbeddings(
   return { labels, nClusters, accuracy };
 }
 
+/** W*·scale with a zero diagonal (W: [N, N]); scale = ψ̄/g gives the corrected W of spec 5. */
+export function correctedW(W: ArrayLike<number>, N: number, scale: number): Float32Array {
+  const out = Float32Array.from(W, (w) => w * scale);
+  for (let i = 0; i < N; i++) out[i * N + i] = 0;
+  return out;
+}
+
 export function evaluate(backend: Backend, p: ParamSet, truth: Truth, s: EvalSettings): Evaluation {
   const N = p.shape.N;
   const nR = s.points ?? 101;
   const plateau = psiPlateau(backend, p, s.xnorm);
-  const Wcorr = Float32Array.from(p.W, (w) => (w * plateau) / s.g);
-  for (let i = 0; i < N; i++) Wcorr[i * N + i] = 0;
+  const Wcorr = correctedW(p.W, N, plateau / s.g);
   const raw = truth.W ? connectivityFit(p.W, truth.W, N) : undefined;
   const corrected = truth.W ? connectivityFit(Wcorr, truth.W, N) : undefined;
 
   const rPhi = linspace(s.phiRange[0], s.phiRange[1], nR);
-  const F = sampleUpdateFunction(backend, p, new CurveWorkspace(backend, p, nR), rPhi);
+  const F = samplePhi(backend, p, new CurveWorkspace(backend, p, nR), rPhi);
   const rPsi = linspace(s.psiRange[0], s.psiRange[1], nR);
   const psi = samplePsi(backend, p, rPsi).map((v) => v / plateau);
 
   let phiRmseByType: number[] | null = null;
-  if (truth.types && truth.nTypes && truth.params) {
+  if (truth.types && truth.nTypes && truth.phi) {
     const sum = new Float64Array(truth.nTypes);
     const count = new Float64Array(truth.nTypes);
     for (let n = 0; n < N; n++) {
       const t = truth.types[n];
-      const par = truth.params[t];
+      const phi = truth.phi[t];
       for (let k = 0; k < nR; k++) {
-        sum[t] += (F[n * nR + k] - truePhi(rPhi[k], par)) ** 2;
+        sum[t] += (F[n * nR + k] - phi(rPhi[k])) ** 2;
         count[t]++;
       }
     }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { type ModelShape, ParamSet, initParams } from "../model/params.js";
+import { pdeN2 } from "../signal/pdeN2.js";
 import { neuronParams } from "../simulate/neurons.js";
 import { pdeN2EulerStep } from "../simulate/pdeN2.js";
-import { Rng } from "../simulate/rng.js";
 import {
   copyEmbeddings,
   newConnectivity,
@@ -55,12 +56,14 @@ describe("rollouts", () => {
     const N = 5;
     const r = new Rng(2, 0);
     const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) ? 0.3 * r.normal() : 0));
-    const params = neuronParams(Int32Array.of(0, 0, 1, 1, 1), [
+    const types = Int32Array.of(0, 0, 1, 1, 1);
+    const table = [
       [10, 1, 1],
       [10, 2, 1],
-    ]);
+    ];
+    const params = neuronParams(types, table);
     const x0 = Float32Array.from({ length: N }, () => 3 * r.normal());
-    const out = rolloutTrue(W, params, x0, 3, 0.01);
+    const out = rolloutTrue(pdeN2.trueSystem(W, types, table), x0, 3, 0.01);
     const x = Float64Array.from(x0);
     const d = new Float64Array(N);
     for (let t = 1; t <= 3; t++) pdeN2EulerStep(W, params, x, d, 0.01);

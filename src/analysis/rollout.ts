@@ -1,37 +1,31 @@
-import type { Backend } from "../kernels/backend.js";
-import { Workspace, forward } from "../model/gnn.js";
-import type { ParamSet } from "../model/params.js";
-import { type ConnectivityType, applyFillingFactor, drawConnectivity } from "../simulate/connectivity.js";
-import type { NeuronParams } from "../simulate/neurons.js";
-import { pdeN2EulerStep } from "../simulate/pdeN2.js";
-import { Rng, STREAMS } from "../simulate/rng.js";
 /**
  * Rollout test (spec 6): from the same initial state, integrate the learned model and the true
  * system side by side with explicit Euler (no noise) for `steps` steps, and compare the states.
  *   learned: x ← x + dt·(phi*([x_i, a_i]) + Σ_j W*_ij psi*(x_j))
- *   true:    x ← x + dt·(−c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j))   (float64)
+ *   true:    x ← x + dt·f(x), the signal model's true system (PDE_N2: −c_i x_i + s_i tanh(x_i) +
+ *            g_i Σ_j W_ij tanh(x_j)), float64
  * Generalisation (spec 6.2): a new connectivity kept with probability ff, types re-assigned in
  * contiguous blocks, each neuron given the learned embedding of a random original neuron of its new
  * type, the learned model given the new W times the raw W slope.
  */
-import { olsFit } from "./regression.js";
-import { meanStd, median } from "./stats.js";
+import { olsFit } from "../core/regression.js";
+import { Rng, STREAMS } from "../core/rng.js";
+import { meanStd, median } from "../core/stats.js";
+import type { Backend } from "../kernels/backend.js";
+import { Workspace, forward } from "../model/gnn.js";
+import type { ParamSet } from "../model/params.js";
+import type { TrueSystem } from "../signal/signal-model.js";
+import { type ConnectivityType, applyFillingFactor, drawConnectivity } from "../simulate/connectivity.js";
 
 /** States [(steps + 1), N] of the true system from x0 (row t = state after t Euler steps). */
-export function rolloutTrue(
-  W: Float32Array,
-  params: NeuronParams,
-  x0: ArrayLike<number>,
-  steps: number,
-  dt: number,
-): Float32Array {
+export function rolloutTrue(system: TrueSystem, x0: ArrayLike<number>, steps: number, dt: number): Float32Array {
   const N = x0.length;
   const out = new Float32Array((steps + 1) * N);
   const x = Float64Array.from(x0);
   const dxdt = new Float64Array(N);
   out.set(x, 0);
   for (let t = 1; t <= steps; t++) {
-    pdeN2EulerStep(W, params, x, dxdt, dt);
+    system.step(x, dxdt, dt);
     out.set(x, t * N);
   }
   return out;

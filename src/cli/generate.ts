@@ -8,16 +8,17 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { eigenvalues, spectralRadius } from "../analysis/eigen.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { Rng, STREAMS } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readNpy, readNpyRows } from "../io/npy.js";
 import { activityTraces } from "../plot/activity.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
-import { saveFigure } from "../plot/save.js";
 import { eigenSpectrum } from "../plot/spectrum.js";
+import { runPaths } from "../run-folder/layout.js";
 import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
 import { generate } from "../simulate/generate.js";
-import { Rng, STREAMS } from "../simulate/rng.js";
-import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
+import { figureSaver } from "./figures.js";
+import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
 import { ProgressBar, stderrLog } from "./progress.js";
 
 export interface GenerateCommandOptions {
@@ -86,18 +87,16 @@ async function drawGenerateFigures(
   log: (s: string) => void,
 ): Promise<void> {
   const N = loaded.config.simulation.n_neurons;
-  const out: string[] = [];
-  out.push(
-    (await saveFigure(dir, "fig2b_activity", activityTraces(traces, { title: `activity x_i of ${traces.length} neurons` }))).svg,
-  );
-  out.push((await saveFigure(dir, "fig2c_connectivity_true", connectivityHeatmap(W, N, { title: "true connectivity W" }))).svg);
+  const figures = figureSaver(dir);
+  await figures.save("fig2b_activity", activityTraces(traces, { title: `activity x_i of ${traces.length} neurons` }));
+  await figures.save("fig2c_connectivity_true", connectivityHeatmap(W, N, { title: "true connectivity W" }));
   if (N <= MAX_EIGEN_N) {
     const e = eigenvalues(W, N);
     const rho = spectralRadius(e.re, e.im);
     log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(loaded.config.simulation.params[0][0] * rho).toFixed(2)})`);
-    out.push((await saveFigure(dir, "eigenvalues", eigenSpectrum(e.re, e.im))).svg);
+    await figures.save("eigenvalues", eigenSpectrum(e.re, e.im));
   } else {
     log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);
   }
-  log(`figures: ${out.map((p) => p.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
+  log(figures.summary());
 }

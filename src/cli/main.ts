@@ -5,7 +5,7 @@ import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { writeReport } from "./report.js";
-import { runCommand } from "./run.js";
+import { listExperiments, runCommand } from "./run.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 
@@ -46,12 +46,14 @@ export function program(): Command {
   configCommand(
     cmd,
     "run",
-    "the whole pipeline: generate, train, plot, test, generalisation (Supp 5, 6), report",
-    "config YAML (default: the embedded quick config, about a minute)",
+    "a paper experiment or a config through the whole pipeline: generate, train, plot, test, generalisation, report",
+    "an experiment id (see --list) or a config YAML (default: the embedded quick config, about a minute)",
   )
     .option("--force", "redo every step even if its outputs exist")
+    .option("--list", "list the paper's experiments and exit")
     .action(async (config: string | undefined, opts) => {
-      await runCommand(config, opts);
+      if (opts.list) process.stdout.write(`${listExperiments()}\n`);
+      else await runCommand(config, opts);
     });
   cmd
     .command("report")

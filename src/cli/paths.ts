@@ -1,4 +1,4 @@
-/** Where things live: the package root (embedded configs, data), and a run's folder layout. */
+/** The installed package: its root (embedded configs, data), the default config, its version. */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,26 +15,4 @@ export function packageVersion(): string {
   } catch {
     return "0.0.0";
   }
-}
-
-/** Layout of a run folder `runs/<config name>/`. */
-export function runPaths(runsDir: string, name: string) {
-  return runLayout(resolve(runsDir, name));
-}
-
-/** The files and folders of the run folder `root`. */
-export function runLayout(root: string) {
-  return {
-    root,
-    config: join(root, "config.yaml"),
-    data: join(root, "data"),
-    figures: join(root, "figures"),
-    results: join(root, "results"),
-    /** results/metrics.json, shared by plot and test. */
-    metrics: join(root, "results", "metrics.json"),
-    models: join(root, "models"),
-    /** Step timings of the last `run`. */
-    run: join(root, "run.json"),
-    report: join(root, "report.html"),
-  };
 }

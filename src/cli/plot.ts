@@ -3,27 +3,23 @@
  * and draw Fig 2d–h, the training montage (Supp Fig 1) and the W R² curve into runs/<name>/figures/;
  * the numbers go to runs/<name>/results/metrics.json.
  */
-import { join } from "node:path";
-import { type EvalSettings, type Evaluation, type Truth, evaluate, samplePsi } from "../analysis/evaluate.js";
-import { connectivityFit } from "../analysis/regression.js";
-import { linspace } from "../analysis/stats.js";
-import type { LoadedConfig } from "../config/load.js";
-import type { Backend } from "../kernels/backend.js";
+import { type EvalSettings, type Evaluation, evaluate } from "../analysis/evaluate.js";
+import { montageColumn } from "../analysis/montage.js";
+import { linspace } from "../core/stats.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
+import { CurveWorkspace } from "../model/curves.js";
 import { ParamSet } from "../model/params.js";
 import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "../plot/functions.js";
-import { absQuantile, connectivityHeatmap, strided } from "../plot/heatmap.js";
-import { montage } from "../plot/montage.js";
-import { saveFigure } from "../plot/save.js";
+import { connectivityHeatmap } from "../plot/heatmap.js";
 import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
-import { truePhi } from "../simulate/neurons.js";
-import { type CheckpointFile, montageColumns } from "../train/checkpoints.js";
-import { CurveWorkspace, sampleUpdateFunction } from "../train/functions.js";
-import { METRICS_FILE, type modelShapeFor, readMetrics } from "../train/trainer.js";
+import { trainingMontage } from "../plot/training-montage.js";
+import { montageColumns } from "../run-folder/checkpoints.js";
+import { type EvaluationMetrics, mergeResults, readRecordings } from "../run-folder/files.js";
 import { makeBackend } from "./backend.js";
+import { figureSaver } from "./figures.js";
 import { stderrLog } from "./progress.js";
-import { mergeJson, openTrainedRun } from "./trained-run.js";
+import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
   set?: string[];
@@ -33,41 +29,40 @@ export interface PlotCommandOptions {
   quiet?: boolean;
 }
 
-/** The part of results/metrics.json that `plot` writes. */
-export interface PlotMetrics {
-  checkpoint: string;
-  total_iterations: number | null;
-  connectivity: { r2: number; slope: number; r2_raw: number; slope_raw: number; psi_plateau: number; g: number } | null;
-  clustering: { accuracy: number | null; n_clusters: number; threshold: number };
-  functions: { phi_rmse_by_type: number[] | null; psi_rmse: number; phi_range: number[]; psi_range: number[] };
-}
+/** Points per curve of the montage thumbnails. */
+const MONTAGE_POINTS = 51;
 
-export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<PlotMetrics> {
+export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<EvaluationMetrics> {
   const log = stderrLog(opts.quiet);
   const run = openTrainedRun(configFile, opts.set ?? [], opts.runs, opts.checkpoint);
-  const { loaded, paths, summary, chosen, truth, params, N, shape } = run;
-  const list = run.checkpoints;
+  const { loaded, paths, summary, chosen, truth, params, N, shape, model } = run;
   const { backend, engine } = await makeBackend("auto", opts.threads, N, [shape.psi, shape.phi], log);
   try {
     const p = new ParamSet(shape, backend);
     loadCheckpoint(chosen.path, p);
     log(`evaluating ${chosen.path}${Number.isFinite(chosen.totalIterations) ? ` (${chosen.totalIterations} iterations)` : ""}`);
     const pl = loaded.config.plotting;
-    const settings = {
+    const settings: EvalSettings = {
       xnorm: summary.xnorm,
-      g: params[0][0],
+      g: model.correctionGain(params),
       phiRange: pl.mlp0_xlim as [number, number],
       psiRange: pl.mlp1_xlim as [number, number],
       clusterThreshold: loaded.config.training.cluster_distance_threshold,
     };
     const ev = evaluate(backend, p, truth, settings);
-    const figures: string[] = [];
-    const save = async (name: string, svg: string) => figures.push((await saveFigure(paths.figures, name, svg)).svg);
+    const figures = figureSaver(paths.figures);
+    const save = figures.save;
 
     // Fig 2d: learned W (corrected, divided by the corrected slope), same orientation as Fig 2c.
     const slope = ev.corrected?.slope ?? 1;
-    const Wshow = ev.Wcorr.map((w) => w / slope);
-    await save("fig2d_connectivity_learned", connectivityHeatmap(Wshow, N, { title: "learned connectivity W*" }));
+    await save(
+      "fig2d_connectivity_learned",
+      connectivityHeatmap(
+        ev.Wcorr.map((w) => w / slope),
+        N,
+        { title: "learned connectivity W*" },
+      ),
+    );
     if (ev.corrected && truth.W) {
       await save(
         "fig2e_W_learned_vs_true",
@@ -81,18 +76,18 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
     await save("fig2f_embeddings", embeddingPanel(p.a, shape.embeddingDim, truth.types));
     await save(
       "fig2g_phi",
-      phiPanel(ev.phi.r, ev.phi.F, truth.types, trueCurves(truth), {
-        xDomain: settings.phiRange,
+      phiPanel(ev.phi.r, ev.phi.F, truth.types, [...(truth.phi ?? [])], {
+        xDomain: settings.phiRange as [number, number],
         yDomain: pl.mlp0_ylim as [number, number],
       }),
     );
     await save(
       "fig2h_psi",
-      psiPanel(ev.psi.r, ev.psi.y, { xDomain: settings.psiRange, yDomain: pl.mlp1_ylim as [number, number] }),
+      psiPanel(ev.psi.r, ev.psi.y, { xDomain: settings.psiRange as [number, number], yDomain: pl.mlp1_ylim as [number, number] }),
     );
 
     // Training curve and montage (Supp Fig 1) from what training wrote.
-    const recs = readMetrics(join(paths.models, METRICS_FILE)).filter((r) => r.W_r2 !== null);
+    const recs = readRecordings(paths.trainingMetrics).filter((r) => r.W_r2 !== null);
     if (recs.length > 0) {
       const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => e * summary.schedule.iterationsPerEpoch);
       await save(
@@ -103,12 +98,10 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
         ),
       );
     }
-    const columns = montageColumns(list);
-    if (columns.length > 0) {
-      await save("supp1_training_montage", trainingMontage(backend, shape, columns, truth, ev, loaded, settings));
-    }
+    if (montageColumns(run.checkpoints).length > 0)
+      await save("supp1_training_montage", montageFigure(run, backend, ev, settings));
 
-    const metrics: PlotMetrics = {
+    const metrics: EvaluationMetrics = {
       checkpoint: chosen.path,
       total_iterations: Number.isFinite(chosen.totalIterations) ? chosen.totalIterations : null,
       connectivity:
@@ -130,9 +123,9 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
         psi_range: [...settings.psiRange],
       },
     };
-    mergeJson(paths.metrics, { ...metrics });
+    mergeResults(paths.metrics, metrics);
     logSummary(log, ev, metrics);
-    log(`figures: ${figures.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`);
+    log(figures.summary());
     log(`metrics: ${paths.metrics}`);
     return metrics;
   } finally {
@@ -140,102 +133,43 @@ export async function plotCommand(configFile: string | undefined, opts: PlotComm
   }
 }
 
-function logSummary(log: (s: string) => void, ev: Evaluation, m: PlotMetrics): void {
+function logSummary(log: (s: string) => void, ev: Evaluation, m: EvaluationMetrics): void {
+  const f = (v: number | null, d = 3) => (v === null ? "—" : v.toFixed(d));
   log(`ψ* plateau ψ̄ = ${fmt(ev.psiPlateau, 4)}`);
   if (m.connectivity) {
     const c = m.connectivity;
-    log(
-      `W: R² ${c.r2.toFixed(4)}, slope ${c.slope.toFixed(3)} (raw: R² ${c.r2_raw.toFixed(4)}, slope ${c.slope_raw.toFixed(3)})`,
-    );
+    log(`W: R² ${f(c.r2, 4)}, slope ${f(c.slope)} (raw: R² ${f(c.r2_raw, 4)}, slope ${f(c.slope_raw)})`);
   }
   log(
     `embeddings: ${m.clustering.n_clusters} clusters` +
       (m.clustering.accuracy === null ? "" : `, accuracy ${m.clustering.accuracy.toFixed(3)} against the true types`),
   );
-  if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => v.toFixed(3)).join(", ")}`);
-  log(`ψ*/ψ̄ RMSE against tanh: ${m.functions.psi_rmse.toFixed(3)}`);
+  if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => f(v)).join(", ")}`);
+  log(`ψ*/ψ̄ RMSE against tanh: ${f(m.functions.psi_rmse)}`);
 }
 
-/** Most neurons drawn per φ* thumbnail, thumbnail heatmap size, points per thumbnail curve. */
-const MONTAGE_CURVES = 200;
-const MONTAGE_HEATMAP = 200;
-const MONTAGE_POINTS = 51;
-
-/** The true φ of each type (PDE_N2: −c·x + s·tanh x), when the types are known. */
-function trueCurves(truth: Truth): ((x: number) => number)[] {
-  return truth.params && truth.nTypes ? truth.params.slice(0, truth.nTypes).map((pp) => (x: number) => truePhi(x, pp)) : [];
-}
-
-/**
- * Supp Fig 1: rows a–e = embeddings (min-max per dimension), φ* curves, ψ* divided by ψ̄ (of the final
- * model), W heatmap and learned-vs-true scatter (W*·ψ̄/g divided by the final corrected slope, with
- * R² and slope), one column per checkpoint labelled with its iteration count.
- */
-function trainingMontage(
-  backend: Backend,
-  shape: ReturnType<typeof modelShapeFor>,
-  columns: CheckpointFile[],
-  truth: Truth,
-  final: Evaluation,
-  loaded: LoadedConfig,
-  settings: EvalSettings,
-): string {
-  const N = shape.N;
-  const pl = loaded.config.plotting;
-  const slope = final.corrected?.slope ?? 1;
-  const scale = final.psiPlateau / settings.g / slope;
-  const rows: string[][] = [[], [], [], [], []];
+/** Supp Fig 1 over the reference's montage checkpoints, each corrected with the final model's ψ̄ and slope. */
+function montageFigure(run: TrainedRun, backend: Parameters<typeof evaluate>[0], final: Evaluation, s: EvalSettings): string {
+  const { shape, truth, N } = run;
+  const pl = run.loaded.config.plotting;
   const p = new ParamSet(shape, backend);
-  const small = { width: 300, height: 300 };
-  const truthCurves = trueCurves(truth);
-  const limit = truth.W ? 1.1 * absQuantile(truth.W, 0.99) : undefined;
-  // Only the curves are needed per checkpoint (not a whole evaluation): φ* and ψ* on 51 points.
-  const rPhi = linspace(settings.phiRange[0], settings.phiRange[1], MONTAGE_POINTS);
-  const rPsi = linspace(settings.psiRange[0], settings.psiRange[1], MONTAGE_POINTS);
+  const rPhi = linspace(s.phiRange[0], s.phiRange[1], MONTAGE_POINTS);
+  const rPsi = linspace(s.psiRange[0], s.psiRange[1], MONTAGE_POINTS);
   const curves = new CurveWorkspace(backend, p, MONTAGE_POINTS);
-  for (const c of columns) {
+  const columns = montageColumns(run.checkpoints).map((c) => {
     loadCheckpoint(c.path, p);
-    rows[0].push(embeddingPanel(p.a, shape.embeddingDim, truth.types, { ...small, normalise: true }));
-    rows[1].push(
-      phiPanel(rPhi, sampleUpdateFunction(backend, p, curves, rPhi), truth.types, truthCurves, {
-        ...small,
-        xDomain: settings.phiRange as [number, number],
-        yDomain: pl.mlp0_ylim as [number, number],
-        every: Math.max(1, Math.ceil(N / MONTAGE_CURVES)),
-      }),
-    );
-    const psi = samplePsi(backend, p, rPsi).map((v) => v / final.psiPlateau);
-    rows[2].push(
-      psiPanel(rPsi, psi, {
-        ...small,
-        xDomain: settings.psiRange as [number, number],
-        yDomain: pl.mlp1_ylim as [number, number],
-      }),
-    );
-    const W = Float32Array.from(p.W, (w) => w * scale);
-    for (let i = 0; i < N; i++) W[i * N + i] = 0;
-    const { M, n } = strided(W, N, Math.max(1, Math.ceil(N / MONTAGE_HEATMAP)));
-    rows[3].push(connectivityHeatmap(M, n, { inset: 0, limit, lastTick: N }));
-    if (truth.W) {
-      const f = connectivityFit(W, truth.W, N);
-      rows[4].push(
-        rasterScatter(truth.W, W, {
-          ...small,
-          xLabel: "true Wᵢⱼ",
-          yLabel: "learned Wᵢⱼ",
-          text: [`R² ${f.r2.toFixed(3)}`, `slope ${f.slope.toFixed(2)}`],
-        }),
-      );
-    }
-  }
-  return montage(
-    rows.filter((r) => r.length > 0),
-    {
-      rowLabels: ["a", "b", "c", "d", "e"],
-      columnLabels: columns.map(
-        (c) => `${c.totalIterations.toLocaleString("en-US")} iteration${c.totalIterations === 1 ? "" : "s"}`,
-      ),
-      title: "training: embeddings, φ*, ψ*, W and learned vs true W",
-    },
-  );
+    const label = `${c.totalIterations.toLocaleString("en-US")} iteration${c.totalIterations === 1 ? "" : "s"}`;
+    return { label, ...montageColumn(backend, p, curves, rPhi, rPsi, final, s.g, truth.W) };
+  });
+  return trainingMontage(columns, {
+    N,
+    embeddingDim: shape.embeddingDim,
+    rPhi,
+    rPsi,
+    phiDomain: { x: s.phiRange as [number, number], y: pl.mlp0_ylim as [number, number] },
+    psiDomain: { x: s.psiRange as [number, number], y: pl.mlp1_ylim as [number, number] },
+    types: truth.types,
+    truePhi: [...(truth.phi ?? [])],
+    trueW: truth.W,
+  });
 }

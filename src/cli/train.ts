@@ -8,20 +8,16 @@ import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { loadConfig, requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
+import { clearTrainingOutputs, hasTrainingOutputs } from "../run-folder/checkpoints.js";
+import { MODEL_FILES, runPaths } from "../run-folder/layout.js";
+import { signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
-import {
-  RESUME_FILE,
-  type Schedule,
-  type TrainResult,
-  clearTrainingOutputs,
-  hasTrainingOutputs,
-  iterationsPerEpoch,
-  modelShapeFor,
-  train,
-} from "../train/trainer.js";
+import { makeSchedule } from "../train/schedule.js";
+import { type TrainResult, train } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
-import { DEFAULT_CONFIG, packageVersion, runPaths } from "./paths.js";
+import { dataPathFor, datasetFingerprint } from "./dataset.js";
+import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
 import { ProgressBar, stderrLog } from "./progress.js";
 
 export interface TrainCommandOptions {
@@ -42,6 +38,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
   const log = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   requireTrainable(loaded.config, loaded.file);
+  const model = signalModel(loaded.config, loaded.file);
   const config = loaded.config;
   const t = config.training;
   const paths = runPaths(opts.runs, loaded.name);
@@ -66,29 +63,21 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
       `; std(x) ${data.xStd.toFixed(3)}, xnorm ${data.xnorm}`,
   );
 
-  const batchSize = t.batch_size;
-  const niter = opts.iterationsPerEpoch ?? iterationsPerEpoch(data.nFrames, t.data_augmentation_loop, batchSize);
-  if (niter < 1) throw new Error(`iterations per epoch = ${niter}: the dataset is too small for batch size ${batchSize}`);
-  const schedule: Schedule = {
-    epochs: opts.epochs ?? t.n_epochs,
-    iterationsPerEpoch: niter,
-    batchSize,
-    plotFrequency: Math.max(1, Math.floor(niter / 20)),
-  };
+  const schedule = makeSchedule(t, data.nFrames, opts.epochs, opts.iterationsPerEpoch);
   const seed = opts.seed ?? t.seed;
 
   const outDir = paths.models;
   if (opts.resume) {
-    if (!existsSync(join(outDir, RESUME_FILE))) throw new Error(`${outDir}: nothing to resume (no ${RESUME_FILE})`);
+    if (!existsSync(paths.resume)) throw new Error(`${outDir}: nothing to resume (no ${MODEL_FILES.resume})`);
   } else if (hasTrainingOutputs(outDir)) {
     if (!opts.force) throw new Error(`${outDir} holds an earlier training: use --resume to continue it or --force to start over`);
     clearTrainingOutputs(outDir);
   }
 
-  const shape = modelShapeFor(config, data.N);
+  const shape = model.modelShape(data.N, config.graph_model);
   const { backend, engine } = await makeBackend(opts.backend ?? "auto", opts.threads, data.N, [shape.psi, shape.phi], log);
   log(
-    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${batchSize}, seed ${seed}, backend ${backend.name}`,
+    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${schedule.batchSize}, seed ${seed}, backend ${backend.name}`,
   );
   let stop = false;
   const onSigint = () => {
@@ -100,7 +89,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
   let bar: ProgressBar | undefined;
   try {
     mkdirSync(outDir, { recursive: true });
-    writeFileAtomic(join(outDir, "config.yaml"), stringify(config));
+    writeFileAtomic(join(outDir, MODEL_FILES.config), stringify(config));
     const result = await train({
       config,
       data,
@@ -127,7 +116,8 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
         bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
       info: {
         config: loaded.file,
-        data: resolve(dataDir),
+        data: dataPathFor(paths.root, resolve(dataDir)),
+        data_fingerprint: datasetFingerprint(dataDir),
         backend: backend.name,
         version: packageVersion(),
       },

@@ -1,30 +1,30 @@
-/** What `plot` and `test` need of a trained run: config, paths, training summary, checkpoint and ground truth. */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+/** What `plot` and `test` need of a trained run: config, layout, training summary, checkpoint, truth, signal model. */
+import { basename, resolve } from "node:path";
 import type { Truth } from "../analysis/evaluate.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
-import { writeFileAtomic } from "../io/atomic.js";
 import type { ModelShape } from "../model/params.js";
-import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../train/checkpoints.js";
-import { type GroundTruth, loadGroundTruth } from "../train/data.js";
-import { SUMMARY_FILE, type Schedule, modelShapeFor } from "../train/trainer.js";
-import { DEFAULT_CONFIG, runPaths } from "./paths.js";
-
-export interface TrainingSummary {
-  schedule: Schedule;
-  xnorm: number;
-  data: string;
-}
+import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../run-folder/checkpoints.js";
+import { type TrainingSummary, readTrainingSummary } from "../run-folder/files.js";
+import { type RunLayout, runPaths } from "../run-folder/layout.js";
+import { signalModel } from "../signal/registry.js";
+import type { SignalModel, TypeParams } from "../signal/signal-model.js";
+import type { DatasetMeta } from "../simulate/dataset.js";
+import { loadGroundTruth } from "../train/data.js";
+import { datasetFingerprint } from "./dataset.js";
+import { DEFAULT_CONFIG } from "./paths.js";
 
 export interface TrainedRun {
   loaded: LoadedConfig;
-  paths: ReturnType<typeof runPaths>;
+  paths: RunLayout;
   summary: TrainingSummary;
+  /** The dataset folder trained on (absolute). */
+  dataDir: string;
+  dataset: DatasetMeta;
   checkpoints: CheckpointFile[];
   chosen: CheckpointFile;
-  gt: GroundTruth;
-  /** [g, s, c] per type: from dataset.json, else the config. */
-  params: readonly (readonly number[])[];
+  model: SignalModel;
+  /** Per-type parameters: from dataset.json, else the config. */
+  params: TypeParams;
   truth: Truth;
   N: number;
   shape: ModelShape;
@@ -32,42 +32,42 @@ export interface TrainedRun {
 
 export function openTrainedRun(configFile: string | undefined, set: string[], runs: string, checkpoint?: string): TrainedRun {
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, set);
+  const model = signalModel(loaded.config, loaded.file);
   const paths = runPaths(runs, loaded.name);
-  const summaryPath = join(paths.models, SUMMARY_FILE);
-  if (!existsSync(summaryPath)) {
+  const summary = readTrainingSummary(paths.summary);
+  if (!summary) {
     throw new Error(
-      `no training in ${paths.models} (${SUMMARY_FILE} missing): run "neural-gnn train${configFile ? ` ${configFile}` : ""}" first`,
+      `no training in ${paths.models} (training.json missing): run "neural-gnn train${configFile ? ` ${configFile}` : ""}" first`,
     );
   }
-  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as TrainingSummary;
+  const dataDir = resolve(paths.root, summary.data);
+  if (summary.data_fingerprint && datasetFingerprint(dataDir) !== summary.data_fingerprint) {
+    throw new Error(
+      `${dataDir}: the data changed after the training in ${paths.models} (regenerated?); ` +
+        `train again ("neural-gnn train --force") before evaluating`,
+    );
+  }
   const checkpoints = listCheckpoints(paths.models, summary.schedule.iterationsPerEpoch);
   const chosen = checkpoint
     ? { path: checkpoint, name: basename(checkpoint), epoch: -1, totalIterations: Number.NaN }
     : finalCheckpoint(checkpoints);
   if (!chosen) throw new Error(`${paths.models}: no checkpoints`);
-  const gt = loadGroundTruth(summary.data);
-  const params = gt.meta.params?.length ? gt.meta.params : loaded.config.simulation.params;
-  const truth: Truth = { W: gt.W, types: gt.types, nTypes: gt.nTypes, params: gt.types ? params : undefined };
-  const N = gt.meta.n_neurons;
-  return { loaded, paths, summary, checkpoints, chosen, gt, params, truth, N, shape: modelShapeFor(loaded.config, N) };
-}
-
-/**
- * Merge `part` into the JSON object at `path` (results/metrics.json is shared by several commands):
- * top-level keys are replaced, except objects present on both sides, which are merged one level down.
- */
-export function mergeJson(path: string, part: Record<string, unknown>): void {
-  let existing: Record<string, unknown> = {};
-  if (existsSync(path)) {
-    try {
-      existing = JSON.parse(readFileSync(path, "utf8"));
-    } catch (e) {
-      throw new Error(`${path}: malformed JSON (${(e as Error).message}); fix or delete it to let this command rewrite it`);
-    }
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const merged = { ...existing };
-  for (const [k, v] of Object.entries(part)) merged[k] = isObject(v) && isObject(existing[k]) ? { ...existing[k], ...v } : v;
-  writeFileAtomic(path, `${JSON.stringify(merged, null, 2)}\n`);
+  const { meta, W, types, nTypes } = loadGroundTruth(dataDir);
+  const params = meta.params?.length ? meta.params : loaded.config.simulation.params;
+  const phi = types && nTypes ? params.slice(0, nTypes).map((row) => (x: number) => model.truePhi(x, row)) : undefined;
+  const N = meta.n_neurons;
+  return {
+    loaded,
+    paths,
+    summary,
+    dataDir,
+    dataset: meta,
+    checkpoints,
+    chosen,
+    model,
+    params,
+    truth: { W, types, nTypes, phi },
+    N,
+    shape: model.modelShape(N, loaded.config.graph_model),
+  };
 }

@@ -1,26 +1,29 @@
 /**
  * Adam with the reference's learning-rate groups (spec 4.4), assigned by parameter name:
- *   a → lr_embedding, lin_phi.* → lr_update (= learning_rate_start), W → lr_W, other (lin_edge.*) → lr.
+ *   a → rates.a, lin_phi.* → rates.phi, W → rates.W, other (lin_edge.*) → rates.psi.
  * β = (0.9, 0.999), ε = 1e−8, no weight decay; `reset()` re-creates the state (the reference
  * re-creates the optimiser at every epoch end). The step count t is shared by all tensors.
  */
 import type { Backend } from "../kernels/backend.js";
 import { ParamSet } from "./params.js";
 
+/** A learning rate per parameter group, named after the paper's symbols. */
 export interface LearningRates {
+  /** W (learning_rate_W_start). */
   W: number;
-  /** psi* (lin_edge). */
-  lr: number;
-  /** phi* (lin_phi). */
-  update: number;
-  embedding: number;
+  /** The embeddings a (learning_rate_embedding_start). */
+  a: number;
+  /** phi* (lin_phi; learning_rate_start, the reference's lr_update). */
+  phi: number;
+  /** psi* (lin_edge; learning_rate_start, the reference's lr). */
+  psi: number;
 }
 
 export function lrForTensor(name: string, rates: LearningRates): number {
-  if (name === "a") return rates.embedding;
-  if (name.includes("lin_phi")) return rates.update;
+  if (name === "a") return rates.a;
+  if (name.includes("lin_phi")) return rates.phi;
   if (name.includes("W")) return rates.W;
-  return rates.lr;
+  return rates.psi;
 }
 
 export class Adam {

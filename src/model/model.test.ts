@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasNumpy, python, tempDir } from "../../test/helpers.js";
+import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
-import { Rng } from "../simulate/rng.js";
 import { Adam, lrForTensor } from "./adam.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { Workspace, forward, lossAndGrad } from "./gnn.js";
@@ -147,7 +147,7 @@ describe("GNN model (reference backend)", () => {
   });
 
   it("steps Adam with PyTorch's formula and the three learning-rate groups", () => {
-    const rates = { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 };
+    const rates = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
     expect(["W", "a", "lin_edge.layers.0.weight", "lin_phi.layers.2.bias"].map((n) => lrForTensor(n, rates))).toEqual([
       1e-3, 7.5e-4, 5e-4, 5e-4,
     ]);

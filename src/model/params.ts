@@ -1,4 +1,3 @@
-import type { Arr, Backend, MlpShape } from "../kernels/backend.js";
 /**
  * The parameters of the signal-propagation GNN, named as in the reference implementation's
  * state_dict so that checkpoints cross between the two:
@@ -9,7 +8,8 @@ import type { Arr, Backend, MlpShape } from "../kernels/backend.js";
  * All tensors are views into one flat buffer (`data`), so gradients and Adam moments share the
  * same layout.
  */
-import { Rng } from "../simulate/rng.js";
+import { Rng, STREAMS } from "../core/rng.js";
+import type { Arr, Backend, MlpShape } from "../kernels/backend.js";
 
 export interface ModelShape {
   N: number;
@@ -118,7 +118,7 @@ export class ParamSet {
  * embeddings a = 1; W ~ 𝒩(0, 1) with zero diagonal.
  */
 export function initParams(p: ParamSet, seed: number): void {
-  const rng = new Rng(seed, 101);
+  const rng = new Rng(seed, STREAMS.modelInit);
   const { N } = p.shape;
   for (let k = 0; k < p.W.length; k++) p.W[k] = rng.normal();
   for (let i = 0; i < N; i++) p.W[i * N + i] = 0;

@@ -1,3 +1,4 @@
+import { Rng, STREAMS } from "../core/rng.js";
 /**
  * The true connectivity W: [N, N] float32, row-major, W[i*N + j] = weight from presynaptic j to
  * postsynaptic i (row i = receiving neuron), zero diagonal. Drawn as the reference does
@@ -5,7 +6,6 @@
  * filling-factor mask are applied.
  */
 import { readNpy } from "../io/npy.js";
-import { Rng, STREAMS } from "./rng.js";
 
 export type ConnectivityType = "Lorentz" | "Gaussian" | "uniform";
 

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { type LoadedConfig, requireImplemented } from "../config/load.js";
+import { Rng, STREAMS } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { NpyWriter, writeNpy } from "../io/npy.js";
 import { WasmEngine } from "../kernels/wasm/engine.js";
@@ -21,7 +22,6 @@ import {
 import { DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, type DatasetMeta, StatsAccumulator, firstNonFinite } from "./dataset.js";
 import { PdeN2Integrator } from "./integrate.js";
 import { neuronParams, neuronTypes } from "./neurons.js";
-import { Rng, STREAMS } from "./rng.js";
 
 export interface GenerateOptions {
   /** Dataset folder to write. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { allclose, useEngines } from "../../test/helpers.js";
+import { Rng } from "../core/rng.js";
 import type { WasmEngine } from "../kernels/wasm/engine.js";
 import { drawConnectivity } from "./connectivity.js";
 import { PdeN2Integrator } from "./integrate.js";
 import { neuronParams, neuronTypes } from "./neurons.js";
 import { pdeN2EulerStep } from "./pdeN2.js";
-import { Rng } from "./rng.js";
 
 const PARAMS = [
   [10, 1, 1],

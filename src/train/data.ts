@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { meanStd, roundHalfEven } from "../analysis/stats.js";
+import { meanStd, roundHalfEven } from "../core/stats.js";
 import { type NpyArray, readNpy, readNpyF32 } from "../io/npy.js";
 import { DATASET_FILES, type DatasetMeta, firstNonFinite, readDatasetMeta } from "../simulate/dataset.js";
 

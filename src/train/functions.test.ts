@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { linspace } from "../analysis/stats.js";
+import { Rng } from "../core/rng.js";
+import { linspace } from "../core/stats.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { Adam } from "../model/adam.js";
+import { CurveWorkspace, samplePhi } from "../model/curves.js";
 import { type ModelShape, ParamSet, initParams } from "../model/params.js";
-import { Rng } from "../simulate/rng.js";
-import { CurveWorkspace, curveLossAndGrad, fitToCurves, groupMedianCurves, sampleUpdateFunction } from "./functions.js";
+import { curveLossAndGrad, fitToCurves, groupMedianCurves } from "./functions.js";
 
 const f64 = referenceBackend("f64");
 
@@ -26,9 +27,7 @@ describe("phi* curves and the function replacement", () => {
     const a = setup(7, 8, 11);
     const b = setup(7, 8, 11, 25); // 2 neurons per chunk
     expect(b.ws.perChunk).toBe(2);
-    expect(Array.from(sampleUpdateFunction(f64, b.p, b.ws, b.rs))).toEqual(
-      Array.from(sampleUpdateFunction(f64, a.p, a.ws, a.rs)),
-    );
+    expect(Array.from(samplePhi(f64, b.p, b.ws, b.rs))).toEqual(Array.from(samplePhi(f64, a.p, a.ws, a.rs)));
   });
 
   it("group median curves are per-point medians", () => {
@@ -70,7 +69,7 @@ describe("phi* curves and the function replacement", () => {
   it("20 Adam steps at a small learning rate lower the curve loss at every step", () => {
     const { shape, p, rs, ws, groups, targets } = setup(6, 8, 21);
     const grad = new ParamSet(shape, f64);
-    const adam = new Adam(f64, p, { W: 1e-3, lr: 5e-4, update: 1e-3, embedding: 1e-12 });
+    const adam = new Adam(f64, p, { W: 1e-3, psi: 5e-4, phi: 1e-3, a: 1e-12 });
     const losses = fitToCurves(f64, p, grad, adam, ws, rs, groups, targets, 20);
     expect(losses).toHaveLength(21);
     for (let k = 1; k < losses.length; k++) expect(losses[k]).toBeLessThan(losses[k - 1]);

@@ -1,12 +1,14 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
+import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
-import { Rng } from "../simulate/rng.js";
+import { checkpointName } from "../run-folder/layout.js";
 import type { TrainingData } from "./data.js";
-import { type Schedule, checkpointName, clusteringAfter, isRecording, iterationsPerEpoch, train } from "./trainer.js";
+import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch } from "./schedule.js";
+import { train } from "./trainer.js";
 
 describe("the reference's training schedule", () => {
   it("gives 125,000 iterations per epoch for Figure 2 and records 21 times an epoch", () => {
@@ -75,7 +77,16 @@ describe("training loop", () => {
   const data = syntheticData(8, 120);
   const schedule: Schedule = { epochs: 8, iterationsPerEpoch: 20, batchSize: 4, plotFrequency: 5 };
   const run = (outDir: string, extra: Partial<Parameters<typeof train>[0]> = {}) =>
-    train({ config: loaded.config, data, backend: referenceBackend("f32"), outDir, schedule, seed: 3, ...extra });
+    train({
+      config: loaded.config,
+      data,
+      backend: referenceBackend("f32"),
+      outDir,
+      schedule,
+      seed: 3,
+      info: { data: "(memory)", data_fingerprint: "A" },
+      ...extra,
+    });
   const metrics = (dir: string) =>
     readFileSync(join(dir, "metrics.jsonl"), "utf8")
       .trim()
@@ -95,12 +106,18 @@ describe("training loop", () => {
     const cut = await run(b, { shouldStop: () => ++polls >= 93 });
     expect(cut.interrupted).toBe(true);
     expect(cut.totalIterations).toBe(93);
+    expect(readdirSync(b).filter((f) => f.startsWith("interrupted_"))).toEqual(["interrupted_epoch_4_iter_12.safetensors"]);
+    await expect(run(b, { resume: true, info: { data: "(memory)", data_fingerprint: "B" } })).rejects.toThrowError(
+      /used other data/,
+    );
     const resumed = await run(b, { resume: true });
     expect(resumed.interrupted).toBe(false);
     expect(resumed.totalIterations).toBe(160);
     const last = checkpointName(7);
     expect(readFileSync(join(b, last)).equals(readFileSync(join(a, last)))).toBe(true);
     expect(metrics(b)).toEqual(metrics(a));
+    // The same files as the uninterrupted run: the model saved at the interrupt is gone.
+    expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
   });
 
   it("is deterministic and refuses to resume with different settings", async () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { allclose, useEngines } from "../../../test/helpers.js";
+import { Rng } from "../../core/rng.js";
 import { Adam } from "../../model/adam.js";
 import { Workspace, lossAndGrad } from "../../model/gnn.js";
 import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
-import { Rng } from "../../simulate/rng.js";
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
 import { wasmBackend } from "./backend.js";
 
-const RATES = { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 };
+const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
 
 /** Same random model and batch on `backend`. */
 function setup(backend: Backend, N: number, B: number, seed: number) {

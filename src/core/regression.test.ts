@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../simulate/rng.js";
 import { connectivityFit, olsFit } from "./regression.js";
+import { Rng } from "./rng.js";
 import { linspace, median, roundHalfEven } from "./stats.js";
 
 describe("OLS fit and R²", () => {

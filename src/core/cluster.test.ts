@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../simulate/rng.js";
 import { groupsFromTypes, minMaxGlobal, replaceByClusterMedians, singleLinkage, umap2d } from "./cluster.js";
+import { Rng } from "./rng.js";
 
 /** Connected components of the graph "distance ≤ t", by breadth-first search (plain reference). */
 function componentsBfs(pts: number[][], t: number): number[] {

@@ -1,9 +1,11 @@
 /**
  * The checkpoints a training wrote (models/epoch_E_iter_I.safetensors, epoch_E_end.safetensors),
- * with their true iteration counts, the final one, and the columns of the training montage.
+ * with their true iteration counts, the final one, the columns of the training montage; and which
+ * files of models/ belong to a training.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { MODEL_FILES } from "./layout.js";
 
 export interface CheckpointFile {
   path: string;
@@ -51,4 +53,31 @@ export function montageColumns(list: readonly CheckpointFile[], columns = 8): Ch
   const picked = [...head, ...rest.filter((_, k) => k % stride === 0).slice(0, columns - 3)];
   picked[picked.length - 1] = intra[intra.length - 1];
   return picked;
+}
+
+/** Files a training writes into models/: checkpoints, the resume state, metrics, summary, clustering steps. */
+function isTrainingOutput(file: string): boolean {
+  return (
+    file.endsWith(".safetensors") ||
+    file === MODEL_FILES.metrics ||
+    file === MODEL_FILES.summary ||
+    file.startsWith("clustering_epoch_")
+  );
+}
+
+/** Whether `dir` holds results of an earlier training. */
+export function hasTrainingOutputs(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some(isTrainingOutput);
+}
+
+/** Remove the outputs of an earlier training from `dir` (for --force). */
+export function clearTrainingOutputs(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir).filter(isTrainingOutput)) rmSync(join(dir, f), { force: true });
+}
+
+/** Remove the models saved at interrupts (a resumed training supersedes them). */
+export function clearInterrupted(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir).filter((f) => f.startsWith("interrupted_"))) rmSync(join(dir, f), { force: true });
 }

@@ -6,8 +6,8 @@
  * with every link ≤ threshold. Labels are numbered 0, 1, … in order of each cluster's first neuron.
  */
 import { UMAP } from "umap-js";
-import { median, roundHalfEven } from "../analysis/stats.js";
-import { Rng } from "../simulate/rng.js";
+import { Rng, STREAMS } from "./rng.js";
+import { median, roundHalfEven } from "./stats.js";
 
 /** Min-max normalise all coordinates with one global min and max (over every axis) to [0, 1]. */
 export function minMaxGlobal(points: Float64Array): Float64Array {
@@ -60,7 +60,7 @@ export function singleLinkage(points: Float64Array, dim: number, threshold: numb
 /** 2-D UMAP (n_neighbors as given, clipped to n − 1) of the rows of `data` [n, dim], seeded. */
 export function umap2d(data: Float32Array, n: number, dim: number, nNeighbors: number, seed: number): Float64Array {
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * dim, (i + 1) * dim)));
-  const rng = new Rng(seed, 201);
+  const rng = new Rng(seed, STREAMS.umap);
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(nNeighbors, n - 1), random: () => rng.uniform() });
   return Float64Array.from(umap.fit(rows).flat());
 }

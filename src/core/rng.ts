@@ -4,6 +4,7 @@
  * (connectivity, initial state, noise, …) draws from its own stream so that changing one does not
  * shift the others. Bit-exact agreement with NumPy/PyTorch is not a goal; the distributions are.
  */
+/** Every random stream of the project, by purpose (a stream number is never reused). */
 export const STREAMS = {
   connectivity: 1,
   fillingMask: 2,
@@ -16,6 +17,10 @@ export const STREAMS = {
   newConnectivity: 12,
   newFillingMask: 13,
   newEmbeddings: 14,
+  /** The model's initial parameters (W, MLP weights). */
+  modelInit: 101,
+  /** UMAP of the clustering step (seeded with training seed + epoch). */
+  umap: 201,
 } as const;
 
 /** A generator's full state (for checkpoints): the four state words and the cached normal. */

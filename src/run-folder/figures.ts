@@ -1,0 +1,51 @@
+/**
+ * The figure ids of a run folder (figures/<id>.svg and .png) and their captions: producers save
+ * under these ids and the report reads them, so a misspelt id is a type error.
+ */
+
+/** Figures with a fixed id, in the paper's order, with their captions. */
+export const FIGURES = {
+  fig2b_activity: "Fig 2b: activity x_i of 100 neurons (offset traces)",
+  fig2c_connectivity_true: "Fig 2c: true connectivity W (row i receives from column j), 20×20 inset",
+  eigenvalues: "Eigenvalues of W and the spectral radius",
+  training_W_r2: "W R² of learned against true weights during training",
+  supp1_training_montage: "Supp Fig 1: embeddings, φ*, ψ*, W and learned-vs-true W over training",
+  fig2d_connectivity_learned: "Fig 2d: learned W (same orientation as Fig 2c)",
+  fig2e_W_learned_vs_true: "Fig 2e: learned against true W",
+  fig2f_embeddings: "Fig 2f: learned embeddings a_i coloured by true type",
+  fig2g_phi: "Fig 2g: φ*(a_i, x) of every neuron over the true functions (grey)",
+  fig2h_psi: "Fig 2h: ψ*(x)/ψ̄ over tanh (grey)",
+  supp2_rollout_t400: "Supp Fig 2: rollout, step 400",
+  supp2_rollout_t800: "Supp Fig 2: rollout, step 800",
+  supp2_rollout_quality: "Rollout R² and slope over time",
+} as const;
+
+export type FixedFigureId = keyof typeof FIGURES;
+
+/** The panels of one generalisation case (`key` = supp5, supp6 or ff…_types…). */
+export function generalisationFigures(key: string) {
+  // The paper's cases are named after their panels (Supp Fig 5e,f: step 400; 5g,h: step 800).
+  const paper = /^supp\d+$/.test(key);
+  return {
+    histogram: `${key}b_type_histogram`,
+    connectivity: `${key}d_connectivity`,
+    t400: paper ? `${key}ef_rollout_t400` : `${key}_rollout_t400`,
+    t800: paper ? `${key}gh_rollout_t800` : `${key}_rollout_t800`,
+    quality: `${key}_rollout_quality`,
+  } as const;
+}
+
+export type GeneralisationFigureId = ReturnType<typeof generalisationFigures>[keyof ReturnType<typeof generalisationFigures>];
+export type FigureId = FixedFigureId | GeneralisationFigureId;
+
+/** Captions of a generalisation case's panels, `label` e.g. "Supp Fig 5". */
+export function generalisationCaptions(key: string, label: string): [FigureId, string][] {
+  const f = generalisationFigures(key);
+  return [
+    [f.histogram, `${label}b: new neuron types`],
+    [f.connectivity, `${label}d: new connectivity`],
+    [f.t400, `${label}e,f: step 400`],
+    [f.t800, `${label}g,h: step 800`],
+    [f.quality, `${label}: rollout R² and slope over time`],
+  ];
+}

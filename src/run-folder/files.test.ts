@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/helpers.js";
+import {
+  type EvaluationMetrics,
+  type GeneralisationMetrics,
+  mergeResults,
+  readRecordings,
+  readResults,
+  readTrainingSummary,
+  truncateRecordings,
+} from "./files.js";
+
+const fit = (r2: number) => ({ r2, slope: 1, status: "ok" });
+const rollout = (r2: number) => ({ steps: 1000, t400: fit(r2), t800: fit(r2 / 2), every10: [{ step: 0, r2: 1, slope: 1 }] });
+const gen = (ff: number): GeneralisationMetrics => ({
+  ...rollout(0.9),
+  ff,
+  percentages: [25, 25, 25, 25],
+  weights: 10,
+  connectivity: "fresh Lorentz draw",
+});
+const evaluation = (checkpoint: string): EvaluationMetrics => ({
+  checkpoint,
+  total_iterations: 10,
+  connectivity: { r2: 0.99, slope: 1, r2_raw: 0.99, slope_raw: 30, psi_plateau: 0.3, g: 10 },
+  clustering: { accuracy: 1, n_clusters: 4, threshold: 0.1 },
+  functions: { phi_rmse_by_type: [0.1], psi_rmse: 0.01, phi_range: [-5, 5], psi_range: [-5, 5] },
+});
+
+describe("results/metrics.json", () => {
+  it("merging keeps other commands' keys and merges objects one level down", () => {
+    const path = join(tempDir(), "results", "metrics.json");
+    mergeResults(path, evaluation("a"));
+    mergeResults(path, { rollout: rollout(0.9), generalisation: { supp5: gen(0.25) } });
+    mergeResults(path, { generalisation: { supp6: gen(0.5) }, checkpoint: "b" });
+    expect(readResults(path)).toEqual({
+      ...evaluation("b"),
+      rollout: rollout(0.9),
+      generalisation: { supp5: gen(0.25), supp6: gen(0.5) },
+    });
+  });
+
+  it("refuses to overwrite a malformed file, naming it", () => {
+    const path = join(tempDir(), "metrics.json");
+    writeFileSync(path, "{ broken");
+    expect(() => mergeResults(path, { checkpoint: "a" })).toThrowError(/metrics\.json: malformed JSON/);
+    expect(readFileSync(path, "utf8")).toBe("{ broken");
+  });
+
+  it("names the file and the field of a value of the wrong type", () => {
+    const path = join(tempDir(), "metrics.json");
+    writeFileSync(path, JSON.stringify({ connectivity: { ...evaluation("a").connectivity, r2: "high" } }));
+    expect(() => readResults(path)).toThrowError(/metrics\.json: not a valid results file \(connectivity\.r2: /);
+  });
+});
+
+describe("training files", () => {
+  it("metrics.jsonl: a bad line is reported with its line number; truncation keeps earlier recordings", () => {
+    const path = join(tempDir(), "metrics.jsonl");
+    const rec = (t: number) => ({ epoch: 0, iteration: t - 1, total_iterations: t, seconds: t, loss: 1, W_r2: null });
+    writeFileSync(path, `${[1, 5, 9].map((t) => JSON.stringify(rec(t))).join("\n")}\n`);
+    expect(truncateRecordings(path, 5)).toEqual(rec(5));
+    expect(readRecordings(path)).toEqual([rec(1), rec(5)]);
+    writeFileSync(path, `${JSON.stringify(rec(1))}\n{"epoch": 0}\n`);
+    expect(() => readRecordings(path)).toThrowError(/metrics\.jsonl:2: not a valid recording \(iteration: Required\)/);
+  });
+
+  it("training.json: missing fields are named", () => {
+    const path = join(tempDir(), "training.json");
+    writeFileSync(path, JSON.stringify({ schedule: { epochs: 1 } }));
+    expect(() => readTrainingSummary(path)).toThrowError(
+      /training\.json: not a valid training summary \(schedule\.iterationsPerEpoch: Required\)/,
+    );
+    expect(readTrainingSummary(join(tempDir(), "none.json"))).toBeUndefined();
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * Typed readers and writers of every JSON file in a run folder (layout.ts). Each file has one zod
+ * schema here; the types are inferred from it, readers validate and name the file and the field
+ * on error, writers are atomic (metrics.jsonl is appended line by line).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { type ZodType, type ZodTypeDef, z } from "zod";
+import { writeFileAtomic } from "../io/atomic.js";
+
+export class RunFolderError extends Error {
+  override name = "RunFolderError";
+}
+
+/** A number that JSON may have turned into null (NaN, ±Infinity). */
+const num = z.number().nullable();
+
+export const scheduleSchema = z.object({
+  epochs: z.number().int().positive(),
+  iterationsPerEpoch: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  /** Recordings happen after iteration it (0-based, within the epoch) when isRecording(it). */
+  plotFrequency: z.number().int().positive(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** One line of models/metrics.jsonl. */
+export const recordingSchema = z.object({
+  epoch: z.number().int(),
+  iteration: z.number().int(),
+  total_iterations: z.number().int(),
+  seconds: z.number(),
+  /** Mean total loss over the iterations since the previous recording. */
+  loss: num,
+  W_r2: num,
+});
+export type Recording = z.infer<typeof recordingSchema>;
+
+/** models/clustering_epoch_E.json: the clustering step after epoch E. */
+export const clusteringSchema = z.object({
+  epoch: z.number().int(),
+  n_clusters: z.number().int(),
+  cluster_sizes: z.array(z.number().int()),
+  /** Fraction of neurons whose group (cluster mapped to a type) equals their true type. */
+  accuracy: num,
+  labels: z.array(z.number().int()),
+  umap: z.array(z.number()),
+  replacement_loss: z.array(num),
+  seconds: z.number(),
+});
+export type ClusteringRecord = z.infer<typeof clusteringSchema>;
+
+/** models/training.json: what a training did, rewritten at each epoch end. */
+export const trainingSummarySchema = z.object({
+  schedule: scheduleSchema,
+  seed: z.number().int(),
+  n_neurons: z.number().int().positive(),
+  n_frames: z.number().int().positive(),
+  derivative: z.string(),
+  x_std: z.number(),
+  xnorm: z.number(),
+  epochs_done: z.number().int(),
+  total_iterations: z.number().int(),
+  seconds: z.number(),
+  epoch_losses: z.array(num),
+  last_recording: recordingSchema.nullable(),
+  clustering: z.array(clusteringSchema.omit({ labels: true, umap: true })),
+  /** The dataset folder, relative to the run folder (absolute when it lies elsewhere). */
+  data: z.string(),
+  /** Fingerprint of the dataset trained on (dataFingerprint): plot, test and resume refuse other data. */
+  data_fingerprint: z.string().optional(),
+  config: z.string().optional(),
+  backend: z.string().optional(),
+  version: z.string().optional(),
+});
+export type TrainingSummary = z.infer<typeof trainingSummarySchema>;
+
+/** R² and slope of a rollout frame with the fit's status. */
+export const fitSchema = z.object({ r2: num, slope: num, status: z.string().optional() });
+export type FitAt = z.infer<typeof fitSchema>;
+
+export const rolloutMetricsSchema = z.object({
+  steps: z.number().int(),
+  t400: fitSchema,
+  t800: fitSchema,
+  /** R² and slope every 10 steps. */
+  every10: z.array(z.object({ step: z.number().int(), r2: num, slope: num })),
+});
+export type RolloutMetrics = z.infer<typeof rolloutMetricsSchema>;
+
+export const generalisationMetricsSchema = rolloutMetricsSchema.extend({
+  ff: z.number(),
+  percentages: z.array(z.number()),
+  weights: z.number().int(),
+  connectivity: z.string(),
+});
+export type GeneralisationMetrics = z.infer<typeof generalisationMetricsSchema>;
+
+/** The part of results/metrics.json that `plot` writes. */
+export const evaluationMetricsSchema = z.object({
+  checkpoint: z.string(),
+  total_iterations: z.number().int().nullable(),
+  connectivity: z.object({ r2: num, slope: num, r2_raw: num, slope_raw: num, psi_plateau: num, g: z.number() }).nullable(),
+  clustering: z.object({ accuracy: num, n_clusters: z.number().int(), threshold: z.number() }),
+  functions: z.object({
+    phi_rmse_by_type: z.array(num).nullable(),
+    psi_rmse: num,
+    phi_range: z.array(z.number()),
+    psi_range: z.array(z.number()),
+  }),
+  /** What could not be evaluated and why (degenerate or missing data). */
+  warnings: z.array(z.string()).optional(),
+});
+export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
+
+/** The part of results/metrics.json that `test` writes. */
+export const testMetricsSchema = z.object({
+  rollout: rolloutMetricsSchema,
+  generalisation: z.record(generalisationMetricsSchema),
+});
+export type TestMetrics = z.infer<typeof testMetricsSchema>;
+
+/** results/metrics.json: every part optional (plot and test each write theirs). */
+export const resultsSchema = evaluationMetricsSchema.partial().merge(testMetricsSchema.partial());
+export type Results = z.infer<typeof resultsSchema>;
+
+/** run.json: the step timings of the last `run`. */
+export const runTimingsSchema = z.object({
+  timings: z.array(z.object({ step: z.string(), seconds: z.number(), skipped: z.boolean() })),
+  total_seconds: z.number(),
+});
+export type RunTimings = z.infer<typeof runTimingsSchema>;
+export type StepTiming = RunTimings["timings"][number];
+
+/** The first problem of a failed parse as "field.path: message". */
+function firstIssue(error: z.ZodError): string {
+  const i = error.issues[0];
+  return `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`;
+}
+
+/** Parse JSON `text` of `path` with `schema`, naming the file and the field on error. */
+function parseWith<T>(path: string, text: string, schema: ZodType<T, ZodTypeDef, unknown>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new RunFolderError(`${path}: malformed JSON (${(e as Error).message}); fix or delete it`);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new RunFolderError(`${path}: not a valid ${what} (${firstIssue(r.error)}); fix or delete it`);
+  return r.data;
+}
+
+/** Read and validate a JSON file; undefined when it does not exist. */
+function readJson<T>(path: string, schema: ZodType<T, ZodTypeDef, unknown>, what: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  return parseWith(path, readFileSync(path, "utf8"), schema, what);
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export const readTrainingSummary = (path: string) => readJson(path, trainingSummarySchema, "training summary");
+export const writeTrainingSummary = (path: string, s: TrainingSummary) => writeJson(path, s);
+export const readClustering = (path: string) => readJson(path, clusteringSchema, "clustering record");
+export const writeClustering = (path: string, c: ClusteringRecord) => writeFileAtomic(path, JSON.stringify(c));
+export const readResults = (path: string) => readJson(path, resultsSchema, "results file") ?? {};
+export const readRunTimings = (path: string) => readJson(path, runTimingsSchema, "run timings file");
+export const writeRunTimings = (path: string, t: RunTimings) => writeJson(path, t);
+
+/** The recordings of a metrics.jsonl file (empty if there is none), each line validated. */
+export function readRecordings(path: string): Recording[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line, k) => parseWith(`${path}:${k + 1}`, line, recordingSchema, "recording"));
+}
+
+export function appendRecording(path: string, r: Recording): void {
+  appendFileSync(path, `${JSON.stringify(r)}\n`);
+}
+
+/** Keep only the recordings up to `totalIterations` (after a resume); returns the last one kept. */
+export function truncateRecordings(path: string, totalIterations: number): Recording | undefined {
+  const all = readRecordings(path);
+  const keep = all.filter((r) => r.total_iterations <= totalIterations);
+  if (keep.length !== all.length) writeFileAtomic(path, keep.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  return keep[keep.length - 1];
+}
+
+/**
+ * Merge `part` into results/metrics.json (shared by plot and test): top-level keys are replaced,
+ * except objects present on both sides, which are merged one level down. A malformed file is
+ * reported, never overwritten.
+ */
+export function mergeResults(path: string, part: Results): void {
+  const existing: Record<string, unknown> = readResults(path);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const merged = { ...existing };
+  for (const [k, v] of Object.entries(part)) merged[k] = isObject(v) && isObject(existing[k]) ? { ...existing[k], ...v } : v;
+  writeJson(path, merged);
+}

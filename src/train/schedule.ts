@@ -1,0 +1,66 @@
+/**
+ * The reference's training schedule (spec 4.2, 4.5): iterations per epoch, the 21 recordings of an
+ * epoch, when the clustering step runs, and the learning rates at the start and after each epoch.
+ */
+import type { Config } from "../config/schema.js";
+import type { LearningRates } from "../model/adam.js";
+import type { Schedule } from "../run-folder/files.js";
+
+export type { Schedule };
+
+/** The learning rate the reference uses to freeze a parameter group. */
+export const FROZEN_LR = 1e-12;
+
+/** Iterations per epoch = int((nFrames · data_augmentation_loop // batch_size) · 0.2) (spec 4.2). */
+export function iterationsPerEpoch(nFrames: number, augmentation: number, batchSize: number): number {
+  return Math.floor(Math.floor((nFrames * augmentation) / batchSize) * 0.2);
+}
+
+/** The schedule of a config on `nFrames` usable frames; `epochs` and `perEpoch` override the config's. */
+export function makeSchedule(t: Config["training"], nFrames: number, epochs?: number, perEpoch?: number): Schedule {
+  const niter = perEpoch ?? iterationsPerEpoch(nFrames, t.data_augmentation_loop, t.batch_size);
+  if (niter < 1) throw new Error(`iterations per epoch = ${niter}: the dataset is too small for batch size ${t.batch_size}`);
+  return {
+    epochs: epochs ?? t.n_epochs,
+    iterationsPerEpoch: niter,
+    batchSize: t.batch_size,
+    plotFrequency: Math.max(1, Math.floor(niter / 20)),
+  };
+}
+
+/** The reference records at it = 0 and whenever (it + 1) is a multiple of Niter // 20 (21 times an epoch). */
+export function isRecording(it: number, plotFrequency: number): boolean {
+  return it === 0 || (it + 1) % plotFrequency === 0;
+}
+
+/** Whether the clustering step runs at the end of `epoch` (spec 4.5: epoch % 4 == 3 and epoch < n_epochs − 4). */
+export function clusteringAfter(epoch: number, epochs: number, t: Config["training"]): boolean {
+  if (t.sparsity !== "replace_embedding_function") return false;
+  return epoch % t.sparsity_freq === t.sparsity_freq - 1 && epoch < epochs - 4;
+}
+
+/** The batch size of `epoch` (small_init_batch_size: 1 in epoch 0). */
+export function batchSizeOf(epoch: number, schedule: Schedule, t: Config["training"]): number {
+  return t.small_init_batch_size && epoch === 0 ? 1 : schedule.batchSize;
+}
+
+export function startRates(t: Config["training"]): LearningRates {
+  return {
+    W: t.learning_rate_W_start,
+    a: t.learning_rate_embedding_start,
+    phi: t.learning_rate_start,
+    psi: t.learning_rate_start,
+  };
+}
+
+/**
+ * The rates after an epoch end: after a clustering step with fix_cluster_embedding, psi* and a are
+ * frozen for one epoch; otherwise their start rates come back (W and phi* keep theirs).
+ */
+export function ratesAfterEpoch(rates: LearningRates, t: Config["training"], clustered: boolean): LearningRates {
+  return clustered && t.fix_cluster_embedding
+    ? { ...rates, psi: FROZEN_LR, a: FROZEN_LR }
+    : clustered
+      ? rates
+      : { ...rates, psi: t.learning_rate_start, a: t.learning_rate_embedding_start };
+}
