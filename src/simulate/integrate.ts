@@ -78,29 +78,29 @@ export class PdeN2Integrator {
     if (steps > this.maxChunk) throw new Error(`chunk of ${steps} frames exceeds ${this.maxChunk}`);
     const q = this.ptr;
     if (this.fresh) {
-      this.engine.run("tanhInit", [this.N, q.x, q.tb + this.par * this.Np * 4]);
+      this.engine.run("tanhInit", { N: this.N, x: q.x, t: q.tb + this.par * this.Np * 4 });
       this.fresh = false;
     }
-    this.engine.run("pdeN2Steps", [
-      this.N,
-      this.Np,
-      q.W,
-      q.x,
-      q.tb,
-      q.m,
-      q.c,
-      q.s,
-      q.g,
-      this.dt,
-      steps,
-      save ? 1 : 0,
-      q.outX,
-      q.outY,
-      q.noise,
-      this.noiseLevel,
-      q.bar,
-      this.par,
-    ]);
+    this.engine.run("pdeN2Steps", {
+      N: this.N,
+      Np: this.Np,
+      W: q.W,
+      x: q.x,
+      tb: q.tb,
+      m: q.m,
+      c: q.c,
+      s: q.s,
+      g: q.g,
+      dt: this.dt,
+      nSteps: steps,
+      save: save ? 1 : 0,
+      outX: q.outX,
+      outY: q.outY,
+      noise: q.noise,
+      noiseLevel: this.noiseLevel,
+      bar: q.bar,
+      par0: this.par,
+    });
     this.par = (this.par + steps) % 2;
   }
 }

@@ -72,22 +72,21 @@ export function wasmBackend(engine: WasmEngine): Backend {
     mlpForward(shape, layers, X, S, acts, y): void {
       const { nIn, H } = check(shape);
       const { W0T, W1T } = transposed(layers, nIn, H);
-      engine.run("mlpForward", [
+      engine.run("mlpForward", {
         S,
         nIn,
         H,
-        ptr(W0T),
-        ptr(layers[1]),
-        ptr(W1T),
-        ptr(layers[3]),
-        ptr(layers[4]),
-        ptr(layers[5]),
-        ptr(X),
-        ptr(acts[0]),
-        ptr(acts[1]),
-        ptr(y),
-        ptr(bar),
-      ]);
+        W0T: ptr(W0T),
+        b0: ptr(layers[1]),
+        W1T: ptr(W1T),
+        b1: ptr(layers[3]),
+        W2: ptr(layers[4]),
+        b2: ptr(layers[5]),
+        X: ptr(X),
+        A1: ptr(acts[0]),
+        A2: ptr(acts[1]),
+        y: ptr(y),
+      });
     },
 
     mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
@@ -97,23 +96,23 @@ export function wasmBackend(engine: WasmEngine): Backend {
       const nBlocks = Math.ceil(S / BLOCK);
       const partial = buf(`partial${P}`, nBlocks * P);
       const reduced = buf(`reduced${P}`, P + engine.threads * (3 * H + 16));
-      engine.run("mlpBackward", [
+      engine.run("mlpBackward", {
         S,
         nIn,
         H,
-        ptr(W0T),
-        ptr(layers[2]),
-        ptr(layers[4]),
-        ptr(X),
-        ptr(acts[0]),
-        ptr(acts[1]),
-        ptr(dy),
-        ptr(partial),
-        ptr(reduced),
-        dX ? ptr(dX) : 0,
-        ptr(bar),
+        W0T: ptr(W0T),
+        W1: ptr(layers[2]),
+        W2: ptr(layers[4]),
+        X: ptr(X),
+        A1: ptr(acts[0]),
+        A2: ptr(acts[1]),
+        dy: ptr(dy),
+        partial: ptr(partial),
+        reduced: ptr(reduced),
+        dX: dX ? ptr(dX) : 0,
+        bar: ptr(bar),
         nBlocks,
-      ]);
+      });
       // Accumulate into grads, transposing dW0T back to [H, nIn].
       const [gW0, gb0, gW1, gb1, gW2, gb2] = grads;
       let e = 0;
@@ -127,28 +126,19 @@ export function wasmBackend(engine: WasmEngine): Backend {
 
     messages(W, P, B, N, M): void {
       assertSupported(unsupportedN(N));
-      engine.run("messages", [B, N, ptr(W), ptr(P), ptr(M)]);
+      engine.run("messages", { B, N, W: ptr(W), P: ptr(P), M: ptr(M) });
     },
 
     messagesBackward(W, G, P, B, N, dW, dP): void {
       assertSupported(unsupportedN(N));
-      engine.run("messagesBackward", [B, N, ptr(W), ptr(G), ptr(P), ptr(dW), ptr(dP), ptr(bar)]);
+      engine.run("messagesBackward", { B, N, W: ptr(W), G: ptr(G), P: ptr(P), dW: ptr(dW), dP: ptr(dP), bar: ptr(bar) });
     },
 
     adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
-      const args = [
-        p.length,
-        ptr(p),
-        ptr(g),
-        ptr(m),
-        ptr(v),
-        lr / (1 - beta1 ** t),
-        beta1,
-        beta2,
-        eps,
-        Math.sqrt(1 - beta2 ** t),
-      ];
-      engine.run("adam", args, p.length >= ADAM_PARALLEL_MIN ? engine.threads : 1);
+      const threads = p.length >= ADAM_PARALLEL_MIN ? engine.threads : 1;
+      const step = lr / (1 - beta1 ** t);
+      const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
+      engine.run("adam", { n: p.length, p: ptr(p), g: ptr(g), m: ptr(m), v: ptr(v), step, beta1, beta2, eps, sqrtBc2 }, threads);
     },
   };
 }

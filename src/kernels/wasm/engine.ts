@@ -3,7 +3,7 @@
  * in this thread and in `threads - 1` worker threads, and a synchronous dispatch through a control
  * block of Int32 in that memory. A kernel call `run(name, args)` runs `kernel(tid, nth, argsPtr)` on
  * every thread (this one is tid 0) and returns when all have finished; kernels split the work by tid
- * and synchronise internally with barriers.
+ * and synchronise internally with barriers. Arguments are passed by name (see kernel-args.ts).
  *
  * Memory is laid out by a bump allocator on the host side (`alloc`), 64-byte aligned; `reset(mark)`
  * frees everything allocated after `mark`.
@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { KERNELS, type KernelArgs, type KernelLayouts, type KernelName, kernelLayouts } from "./kernel-args.js";
 
-export const KERNELS = ["pdeN2Steps", "tanhInit", "mlpForward", "mlpBackward", "messages", "messagesBackward", "adam"] as const;
-export type KernelName = (typeof KERNELS)[number];
+export { KERNELS, type KernelName } from "./kernel-args.js";
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB
@@ -22,16 +22,16 @@ const CTL_WORDS = 16;
 const MAX_ARGS = 32;
 
 let cachedModule: WebAssembly.Module | undefined;
+const moduleUrl = new URL("../../../build/kernels.wasm", import.meta.url);
 
 /** The compiled kernel module (built by `npm run build:wasm` into build/kernels.wasm). */
 export function kernelModule(): WebAssembly.Module {
   if (cachedModule) return cachedModule;
-  const url = new URL("../../../build/kernels.wasm", import.meta.url);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(url);
+    bytes = readFileSync(moduleUrl);
   } catch {
-    throw new Error(`WebAssembly kernels not found at ${url.pathname}: run "npm run build" first`);
+    throw new Error(`WebAssembly kernels not found at ${moduleUrl.pathname}: run "npm run build" first`);
   }
   cachedModule = new WebAssembly.Module(new Uint8Array(bytes));
   return cachedModule;
@@ -46,6 +46,8 @@ export class WasmEngine {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
   private readonly exports: Record<KernelName, (tid: number, nth: number, args: number) => void>;
+  /** Each kernel's argument names in slot order, as compiled into the module. */
+  private readonly layouts: KernelLayouts;
   private readonly workers: Worker[] = [];
   private readonly ctl: Int32Array;
   private readonly ctlOffset: number;
@@ -66,6 +68,10 @@ export class WasmEngine {
       },
     });
     const ex = instance.exports as Record<string, unknown>;
+    this.layouts = kernelLayouts(ex, moduleUrl.pathname);
+    for (const k of KERNELS) {
+      if (this.layouts[k].length > MAX_ARGS) throw new Error(`${k}: ${this.layouts[k].length} arguments, at most ${MAX_ARGS}`);
+    }
     this.exports = Object.fromEntries(KERNELS.map((k) => [k, ex[k]])) as WasmEngine["exports"];
     this.top = align64((ex.heapBase as () => number)());
     this.ctlOffset = this.top;
@@ -132,19 +138,26 @@ export class WasmEngine {
   }
 
   /**
-   * Run kernel `name` on all threads with the numeric arguments `args` (pointers are byte offsets).
-   * Blocks until every thread has finished.
+   * Run kernel `name` on all threads with the named numeric arguments `args` (pointers are byte
+   * offsets). Blocks until every thread has finished.
    */
-  run(name: KernelName, args: readonly number[], threads = this.threads): void {
+  run<K extends KernelName>(name: K, args: KernelArgs[K], threads = this.threads): void {
     if (this.closed) throw new Error("engine is closed");
     const nth = Math.min(threads, this.threads);
-    if (args.length > MAX_ARGS) throw new Error(`${name}: ${args.length} arguments, at most ${MAX_ARGS}`);
+    const names = this.layouts[name];
+    const values = args as unknown as Readonly<Record<string, number>>;
     // Slot k: the value as f64 at byte 16k, and as u32 at 16k + 8 (kernels read integers there).
-    const f = new Float64Array(this.memory.buffer, this.argsPtr, 2 * args.length);
-    const u = new Uint32Array(this.memory.buffer, this.argsPtr, 4 * args.length);
-    for (let k = 0; k < args.length; k++) {
-      f[2 * k] = args[k];
-      u[4 * k + 2] = args[k] >>> 0;
+    const f = new Float64Array(this.memory.buffer, this.argsPtr, 2 * names.length);
+    const u = new Uint32Array(this.memory.buffer, this.argsPtr, 4 * names.length);
+    for (let k = 0; k < names.length; k++) {
+      const v = values[names[k]];
+      if (typeof v !== "number") {
+        throw new Error(
+          `kernel ${name}: argument ${names[k]} is ${v}, not a number (is build/kernels.wasm stale? run npm run build)`,
+        );
+      }
+      f[2 * k] = v;
+      u[4 * k + 2] = v >>> 0;
     }
     const kernel = KERNELS.indexOf(name);
     const ctl = this.ctl;

@@ -1,6 +1,7 @@
 // Shared helpers for the WebAssembly SIMD kernels (AssemblyScript).
-// Every kernel reads its arguments from a slot array at `args` (pointers are byte offsets into the
-// one shared memory) and works on the part of the problem owned by thread `tid` of `nth`.
+// Every kernel reads its arguments from a slot array at `args`, in the order declared in args.ts
+// (pointers are byte offsets into the one shared memory), and works on the part of the problem
+// owned by thread `tid` of `nth`.
 // Slot k is 16 bytes: the value as f64 at +0 and, for integers and pointers, as u32 at +8. Integers
 // are read from the u32 copy: an f64→int conversion is ~15 instructions with its range checks, and
 // the optimiser may move it into inner loops.

@@ -1,4 +1,7 @@
-// Entry point of the kernel module: re-exports every kernel and the heap base.
+// Entry point of the kernel module: re-exports every kernel, the heap base and the argument
+// declarations (each member becomes an exported global, "MlpForwardArg.S" = 0, …, from which the
+// engine takes the slot order, checking it against args.ts as compiled into the host at startup).
+export * from "./args";
 export { adam, messages, messagesBackward, mlpBackward, mlpForward } from "./model";
 export { pdeN2Steps, tanhInit } from "./simulate";
 

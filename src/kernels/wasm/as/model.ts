@@ -3,6 +3,7 @@
 // MLP backward writes per-block partial gradients (blocks of BLOCK samples, fixed whatever the
 // thread count) and then reduces them in block order, so results do not depend on threads.
 
+import { AdamArg, MessagesArg, MessagesBackwardArg, MlpBackwardArg, MlpForwardArg } from "./args";
 import { argF32, argI32, argPtr, barrier, hsum, sliceStart } from "./common";
 
 const BLOCK = 64;
@@ -24,25 +25,21 @@ const BLOCK = 64;
   return n;
 }
 
-/**
- * args: [S, nIn, H, W0T, b0, W1T, b1, W2, b2, X, A1, A2, y, bar]
- *   W0T: [nIn, H] (transposed first layer), W1T: [H, H] (W1 transposed: row k = inputs' weights),
- *   W2: [H] (output weights), b2: [1]; X: [S, nIn]; A1, A2: [S, H] post-ReLU activations; y: [S].
- */
+/** y = W2 · relu(W1 relu(W0 x + b0) + b1) + b2 for each sample, keeping the activations. args: MlpForwardArg (args.ts). */
 export function mlpForward(tid: i32, nth: i32, args: usize): void {
-  const S = argI32(args, 0);
-  const nIn = argI32(args, 1);
-  const H = argI32(args, 2);
-  const W0T = argPtr(args, 3);
-  const b0 = argPtr(args, 4);
-  const W1T = argPtr(args, 5);
-  const b1 = argPtr(args, 6);
-  const W2 = argPtr(args, 7);
-  const b2 = load<f32>(argPtr(args, 8));
-  const X = argPtr(args, 9);
-  const A1 = argPtr(args, 10);
-  const A2 = argPtr(args, 11);
-  const y = argPtr(args, 12);
+  const S = argI32(args, MlpForwardArg.S);
+  const nIn = argI32(args, MlpForwardArg.nIn);
+  const H = argI32(args, MlpForwardArg.H);
+  const W0T = argPtr(args, MlpForwardArg.W0T);
+  const b0 = argPtr(args, MlpForwardArg.b0);
+  const W1T = argPtr(args, MlpForwardArg.W1T);
+  const b1 = argPtr(args, MlpForwardArg.b1);
+  const W2 = argPtr(args, MlpForwardArg.W2);
+  const b2 = load<f32>(argPtr(args, MlpForwardArg.b2));
+  const X = argPtr(args, MlpForwardArg.X);
+  const A1 = argPtr(args, MlpForwardArg.A1);
+  const A2 = argPtr(args, MlpForwardArg.A2);
+  const y = argPtr(args, MlpForwardArg.y);
   const s0 = sliceStart(S, tid, nth, BLOCK);
   const s1 = sliceStart(S, tid + 1, nth, BLOCK);
   const Hb = <usize>H << 2;
@@ -99,28 +96,23 @@ export function mlpForward(tid: i32, nth: i32, args: usize): void {
   }
 }
 
-/**
- * args: [S, nIn, H, W0T, W1, W2, X, A1, A2, dy, partial, reduced, dX, bar, nBlocks]
- *   W1: [H, H] in the original [out, in] layout; partial: [nBlocks, P] per-block gradients with
- *   P = nIn·H + H + H·H + H + H + 4 laid out as [dW0T, db0, dW1, db1, dW2, db2(+pad)];
- *   reduced: [P] the sum over blocks; dX: [S, nIn] (written when dX != 0).
- */
+/** Parameter gradients summed over the samples, and dX. args: MlpBackwardArg (args.ts). */
 export function mlpBackward(tid: i32, nth: i32, args: usize): void {
-  const S = argI32(args, 0);
-  const nIn = argI32(args, 1);
-  const H = argI32(args, 2);
-  const W0T = argPtr(args, 3);
-  const W1 = argPtr(args, 4);
-  const W2 = argPtr(args, 5);
-  const X = argPtr(args, 6);
-  const A1 = argPtr(args, 7);
-  const A2 = argPtr(args, 8);
-  const dy = argPtr(args, 9);
-  const partial = argPtr(args, 10);
-  const reduced = argPtr(args, 11);
-  const dX = argPtr(args, 12);
-  const bar = argPtr(args, 13);
-  const nBlocks = argI32(args, 14);
+  const S = argI32(args, MlpBackwardArg.S);
+  const nIn = argI32(args, MlpBackwardArg.nIn);
+  const H = argI32(args, MlpBackwardArg.H);
+  const W0T = argPtr(args, MlpBackwardArg.W0T);
+  const W1 = argPtr(args, MlpBackwardArg.W1);
+  const W2 = argPtr(args, MlpBackwardArg.W2);
+  const X = argPtr(args, MlpBackwardArg.X);
+  const A1 = argPtr(args, MlpBackwardArg.A1);
+  const A2 = argPtr(args, MlpBackwardArg.A2);
+  const dy = argPtr(args, MlpBackwardArg.dy);
+  const partial = argPtr(args, MlpBackwardArg.partial);
+  const reduced = argPtr(args, MlpBackwardArg.reduced);
+  const dX = argPtr(args, MlpBackwardArg.dX);
+  const bar = argPtr(args, MlpBackwardArg.bar);
+  const nBlocks = argI32(args, MlpBackwardArg.nBlocks);
   const Hb = <usize>H << 2;
   const P = nIn * H + H + H * H + H + H + 4;
   const Pb = <usize>P << 2;
@@ -217,13 +209,13 @@ export function mlpBackward(tid: i32, nth: i32, args: usize): void {
   }
 }
 
-/** M[b, i] = Σ_{j≠i} W[i, j] P[b, j]. args: [B, N, W, P, M] (N multiple of 4, rows split by thread). */
+/** M[b, i] = Σ_{j≠i} W[i, j] P[b, j] (N multiple of 4, rows split by thread). args: MessagesArg (args.ts). */
 export function messages(tid: i32, nth: i32, args: usize): void {
-  const B = argI32(args, 0);
-  const N = argI32(args, 1);
-  const W = argPtr(args, 2);
-  const P = argPtr(args, 3);
-  const M = argPtr(args, 4);
+  const B = argI32(args, MessagesArg.B);
+  const N = argI32(args, MessagesArg.N);
+  const W = argPtr(args, MessagesArg.W);
+  const P = argPtr(args, MessagesArg.P);
+  const M = argPtr(args, MessagesArg.M);
   const Nb = <usize>N << 2;
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
@@ -262,17 +254,17 @@ export function messages(tid: i32, nth: i32, args: usize): void {
 
 /**
  * dW[i, j] = Σ_b G[b, i] P[b, j] (i ≠ j), dW[i, i] = 0 (rows split by thread); barrier;
- * dP[b, j] = Σ_{i≠j} W[i, j] G[b, i] (columns split by thread). args: [B, N, W, G, P, dW, dP, bar]
+ * dP[b, j] = Σ_{i≠j} W[i, j] G[b, i] (columns split by thread). args: MessagesBackwardArg (args.ts).
  */
 export function messagesBackward(tid: i32, nth: i32, args: usize): void {
-  const B = argI32(args, 0);
-  const N = argI32(args, 1);
-  const W = argPtr(args, 2);
-  const G = argPtr(args, 3);
-  const P = argPtr(args, 4);
-  const dW = argPtr(args, 5);
-  const dP = argPtr(args, 6);
-  const bar = argPtr(args, 7);
+  const B = argI32(args, MessagesBackwardArg.B);
+  const N = argI32(args, MessagesBackwardArg.N);
+  const W = argPtr(args, MessagesBackwardArg.W);
+  const G = argPtr(args, MessagesBackwardArg.G);
+  const P = argPtr(args, MessagesBackwardArg.P);
+  const dW = argPtr(args, MessagesBackwardArg.dW);
+  const dP = argPtr(args, MessagesBackwardArg.dP);
+  const bar = argPtr(args, MessagesBackwardArg.bar);
   const Nb = <usize>N << 2;
   let r0 = sliceStart(N, tid, nth, 4);
   let r1 = sliceStart(N, tid + 1, nth, 4);
@@ -348,18 +340,18 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
   barrier(bar, nth);
 }
 
-/** Adam on n elements (n multiple of 4 or tail handled). args: [n, p, g, m, v, lr/bc1, beta1, beta2, eps, sqrt(bc2)] */
+/** Adam on n elements (n multiple of 4 or tail handled). args: AdamArg (args.ts). */
 export function adam(tid: i32, nth: i32, args: usize): void {
-  const n = argI32(args, 0);
-  const p = argPtr(args, 1);
-  const g = argPtr(args, 2);
-  const m = argPtr(args, 3);
-  const v = argPtr(args, 4);
-  const step = argF32(args, 5);
-  const b1 = argF32(args, 6);
-  const b2 = argF32(args, 7);
-  const eps = argF32(args, 8);
-  const sbc2 = argF32(args, 9);
+  const n = argI32(args, AdamArg.n);
+  const p = argPtr(args, AdamArg.p);
+  const g = argPtr(args, AdamArg.g);
+  const m = argPtr(args, AdamArg.m);
+  const v = argPtr(args, AdamArg.v);
+  const step = argF32(args, AdamArg.step);
+  const b1 = argF32(args, AdamArg.beta1);
+  const b2 = argF32(args, AdamArg.beta2);
+  const eps = argF32(args, AdamArg.eps);
+  const sbc2 = argF32(args, AdamArg.sqrtBc2);
   const e0 = sliceStart(n, tid, nth, 4);
   const e1 = sliceStart(n, tid + 1, nth, 4);
   const vb1 = f32x4.splat(b1);

@@ -3,6 +3,7 @@
 // Layout: W is [N, Np] row-major (row i = receiving neuron), Np = N rounded up to 4, zero padded.
 // tanh(x) is double-buffered in `tb` ([2, Np]) so one barrier per step separates the threads.
 
+import { PdeN2StepsArg, TanhInitArg } from "./args";
 import { argF32, argI32, argPtr, barrier, hsum, sliceStart, tanh4 } from "./common";
 
 /** tb[par*Np + i] = tanh(x_i) for this thread's rows. */
@@ -55,32 +56,27 @@ function matvecRows(W: usize, Np: i32, t: usize, m: usize, r0: i32, r1: i32): vo
 }
 
 /**
- * Run `nSteps` Euler steps of PDE_N2 on this thread's rows.
- * args: [N, Np, W, x, tb, m, c, s, g, dt, nSteps, save, outX, outY, noise, noiseLevel, bar, par0]
- *   x: [Np] state (updated in place); m: [Np] scratch; c, s, g: [Np] per-neuron parameters;
- *   save = 1: before step k, outX[k*N + i] = x_i and outY[k*N + i] = dx_i/dt (float32 [nSteps, N]);
- *   noise: [nSteps, N] N(0,1) draws added as noiseLevel * noise after each step (when noiseLevel > 0);
- *   par0: which half of tb holds tanh(x) on entry (it alternates each step; the caller tracks it).
+ * Run `nSteps` Euler steps of PDE_N2 on this thread's rows. args: PdeN2StepsArg (args.ts).
  */
 export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
-  const N = argI32(args, 0);
-  const Np = argI32(args, 1);
-  const W = argPtr(args, 2);
-  const x = argPtr(args, 3);
-  const tb = argPtr(args, 4);
-  const m = argPtr(args, 5);
-  const c = argPtr(args, 6);
-  const s = argPtr(args, 7);
-  const g = argPtr(args, 8);
-  const dt = argF32(args, 9);
-  const nSteps = argI32(args, 10);
-  const save = argI32(args, 11);
-  const outX = argPtr(args, 12);
-  const outY = argPtr(args, 13);
-  const noise = argPtr(args, 14);
-  const noiseLevel = argF32(args, 15);
-  const bar = argPtr(args, 16);
-  let par = argI32(args, 17);
+  const N = argI32(args, PdeN2StepsArg.N);
+  const Np = argI32(args, PdeN2StepsArg.Np);
+  const W = argPtr(args, PdeN2StepsArg.W);
+  const x = argPtr(args, PdeN2StepsArg.x);
+  const tb = argPtr(args, PdeN2StepsArg.tb);
+  const m = argPtr(args, PdeN2StepsArg.m);
+  const c = argPtr(args, PdeN2StepsArg.c);
+  const s = argPtr(args, PdeN2StepsArg.s);
+  const g = argPtr(args, PdeN2StepsArg.g);
+  const dt = argF32(args, PdeN2StepsArg.dt);
+  const nSteps = argI32(args, PdeN2StepsArg.nSteps);
+  const save = argI32(args, PdeN2StepsArg.save);
+  const outX = argPtr(args, PdeN2StepsArg.outX);
+  const outY = argPtr(args, PdeN2StepsArg.outY);
+  const noise = argPtr(args, PdeN2StepsArg.noise);
+  const noiseLevel = argF32(args, PdeN2StepsArg.noiseLevel);
+  const bar = argPtr(args, PdeN2StepsArg.bar);
+  let par = argI32(args, PdeN2StepsArg.par0);
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
   const tBytes = <usize>Np << 2;
@@ -108,10 +104,10 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
   }
 }
 
-/** tb[par] = tanh(x) for this thread's rows (run once before the first pdeN2Steps). args: [N, x, t] */
+/** tb[par] = tanh(x) for this thread's rows (run once before the first pdeN2Steps). args: TanhInitArg (args.ts). */
 export function tanhInit(tid: i32, nth: i32, args: usize): void {
-  const N = argI32(args, 0);
+  const N = argI32(args, TanhInitArg.N);
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
-  tanhRows(argPtr(args, 1), argPtr(args, 2), r0, r1);
+  tanhRows(argPtr(args, TanhInitArg.x), argPtr(args, TanhInitArg.t), r0, r1);
 }

@@ -1,0 +1,170 @@
+// The arguments of every kernel, by name, in slot order: the one declaration both sides use.
+// Valid AssemblyScript and TypeScript. Enum `<Kernel>Arg` lists the arguments of kernel `<kernel>`,
+// then COUNT (their number). Kernels read slot `MlpForwardArg.S` etc. (const enums: compile-time
+// constants); the host passes objects `{ S, nIn, … }` whose type is derived from these enums
+// (../kernel-args.ts). The module exports every member as a global ("MlpForwardArg.S" = 0, …):
+// the engine lays out the slots from those, and at startup compares each COUNT with the one
+// compiled into the TypeScript side, so a stale build/kernels.wasm is an error, not corrupted memory.
+// Pointers are byte offsets into the shared memory; arrays are float32 unless noted. Give members
+// no explicit values.
+
+/** MLP forward for widths [nIn, H, H, 1]. */
+export const enum MlpForwardArg {
+  /** Number of samples. */
+  S,
+  nIn,
+  H,
+  /** [nIn, H]: the first layer's weights, transposed. */
+  W0T,
+  /** [H] */
+  b0,
+  /** [H, H]: W1 transposed (row k = the weights of input k). */
+  W1T,
+  /** [H] */
+  b1,
+  /** [H]: output weights. */
+  W2,
+  /** [1] */
+  b2,
+  /** [S, nIn] */
+  X,
+  /** [S, H]: post-ReLU activations of the first hidden layer (written). */
+  A1,
+  /** [S, H]: post-ReLU activations of the second hidden layer (written). */
+  A2,
+  /** [S]: outputs (written). */
+  y,
+  COUNT,
+}
+
+/** MLP backward: per-block partial gradients, then their sum in block order. */
+export const enum MlpBackwardArg {
+  S,
+  nIn,
+  H,
+  /** [nIn, H] */
+  W0T,
+  /** [H, H] in the original [out, in] layout. */
+  W1,
+  /** [H] */
+  W2,
+  /** [S, nIn] */
+  X,
+  /** [S, H]: activations from mlpForward. */
+  A1,
+  /** [S, H] */
+  A2,
+  /** [S]: gradient of the loss with respect to y. */
+  dy,
+  /** [nBlocks, P] per-block gradients, P = nIn·H + H + H·H + H + H + 4, laid out as [dW0T, db0, dW1, db1, dW2, db2(+pad)]. */
+  partial,
+  /** [P] the sum over blocks, followed by per-thread scratch of 3H + 16 floats each. */
+  reduced,
+  /** [S, nIn]: gradient with respect to X (written when non-zero). */
+  dX,
+  /** Barrier: two i32. */
+  bar,
+  /** ceil(S / 64) */
+  nBlocks,
+  COUNT,
+}
+
+/** M[b, i] = Σ_{j≠i} W[i, j] P[b, j]. */
+export const enum MessagesArg {
+  /** Number of frames. */
+  B,
+  /** Number of neurons (a multiple of 4). */
+  N,
+  /** [N, N] */
+  W,
+  /** [B, N] */
+  P,
+  /** [B, N] (written) */
+  M,
+  COUNT,
+}
+
+/** dW[i, j] = Σ_b G[b, i] P[b, j] (i ≠ j), dW[i, i] = 0; dP[b, j] = Σ_{i≠j} W[i, j] G[b, i]. */
+export const enum MessagesBackwardArg {
+  B,
+  N,
+  /** [N, N] */
+  W,
+  /** [B, N]: gradient with respect to M. */
+  G,
+  /** [B, N] */
+  P,
+  /** [N, N] (written) */
+  dW,
+  /** [B, N] (written) */
+  dP,
+  /** Barrier: two i32. */
+  bar,
+  COUNT,
+}
+
+/** One Adam step on n elements. */
+export const enum AdamArg {
+  n,
+  /** [n] parameters (updated). */
+  p,
+  /** [n] gradients. */
+  g,
+  /** [n] first moments (updated). */
+  m,
+  /** [n] second moments (updated). */
+  v,
+  /** lr / (1 - beta1^t) */
+  step,
+  beta1,
+  beta2,
+  eps,
+  /** sqrt(1 - beta2^t) */
+  sqrtBc2,
+  COUNT,
+}
+
+/** nSteps explicit-Euler steps of PDE_N2. */
+export const enum PdeN2StepsArg {
+  N,
+  /** N rounded up to 4: the row stride of W. */
+  Np,
+  /** [N, Np] connectivity, row i = receiving neuron, zero padded. */
+  W,
+  /** [Np] state (updated in place). */
+  x,
+  /** [2, Np] tanh(x), double-buffered. */
+  tb,
+  /** [Np] scratch. */
+  m,
+  /** [Np] per-neuron parameters c, s and g. */
+  c,
+  s,
+  g,
+  dt,
+  nSteps,
+  /** 1: before step k, outX[k, i] = x_i and outY[k, i] = dx_i/dt. */
+  save,
+  /** [nSteps, N] */
+  outX,
+  /** [nSteps, N] */
+  outY,
+  /** [nSteps, N] N(0,1) draws added as noiseLevel · noise after each step (when noiseLevel > 0). */
+  noise,
+  noiseLevel,
+  /** Barrier: two i32. */
+  bar,
+  /** Which half of tb holds tanh(x) on entry (it alternates each step; the caller tracks it). */
+  par0,
+  COUNT,
+}
+
+/** tb[par] = tanh(x), run once before the first pdeN2Steps. */
+export const enum TanhInitArg {
+  N,
+  /** [N] state. */
+  x,
+  /** [N]: the half of tb to fill. */
+  t,
+  COUNT,
+}
