@@ -3,7 +3,7 @@
  * Fig 2b (activity traces), Fig 2c (true W) and the eigenvalue spectrum of W into runs/<name>/figures/.
  * An existing dataset is kept (its figures are redrawn) unless --force.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { eigenvalues, spectralRadius } from "../analysis/eigen.js";
@@ -14,10 +14,13 @@ import { readNpy, readNpyRows } from "../io/npy.js";
 import { activityTraces } from "../plot/activity.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { eigenSpectrum } from "../plot/spectrum.js";
-import { runPaths } from "../run-folder/layout.js";
+import { type RunLayout, runPaths } from "../run-folder/layout.js";
+import { setAsideDerived } from "../run-folder/supersede.js";
 import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
 import { generate } from "../simulate/generate.js";
+import { datasetFingerprint } from "./dataset.js";
 import { figureSaver } from "./figures.js";
+import { commandLine, withRunLock } from "./lock.js";
 import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
 import { ProgressBar, stderrLog } from "./progress.js";
 
@@ -36,7 +39,16 @@ export async function generateCommand(configFile: string | undefined, opts: Gene
   const log = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   const paths = runPaths(opts.runs, loaded.name);
-  mkdirSync(paths.root, { recursive: true });
+  await withRunLock(paths.root, commandLine(), log, () => generateRun(loaded, paths, configFile, opts, log));
+}
+
+async function generateRun(
+  loaded: LoadedConfig,
+  paths: RunLayout,
+  configFile: string | undefined,
+  opts: GenerateCommandOptions,
+  log: (s: string) => void,
+): Promise<void> {
   const sim = loaded.config.simulation;
   log(`config ${loaded.file}${configFile ? "" : " (embedded quick default)"}`);
   log(`run folder ${paths.root}`);
@@ -59,6 +71,7 @@ export async function generateCommand(configFile: string | undefined, opts: Gene
   } else {
     const warmup = Math.max(0, -sim.start_frame);
     const bar = new ProgressBar("simulate", warmup + sim.n_frames + 1, "frames", process.stderr, !opts.quiet);
+    const before = existsSync(join(paths.data, DATASET_FILES.meta)) ? datasetFingerprint(paths.data) : undefined;
     const result = await generate(loaded, {
       outDir: paths.data,
       force: opts.force,
@@ -66,6 +79,9 @@ export async function generateCommand(configFile: string | undefined, opts: Gene
       onProgress: (d, t) => bar.update(d, ""),
       version: packageVersion(),
     });
+    // A different dataset invalidates what was derived from the old one; an identical one (same config and seed) does not.
+    const aside = before !== undefined && before !== datasetFingerprint(paths.data) ? setAsideDerived(paths) : undefined;
+    if (aside) log(`the dataset changed: the training, results and figures of the old one were moved to ${aside}`);
     const s = result.meta.stats;
     log(
       `simulated ${result.meta.n_frames} frames × ${N} neurons in ${result.seconds.toFixed(1)} s` +

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { generateCommand } from "./generate.js";
+import { commandLine, withRunLock } from "./lock.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { writeReport } from "./report.js";
@@ -61,7 +62,8 @@ export function program(): Command {
     .argument("<run folder>", "e.g. runs/quick")
     .action(async (dir: string) => {
       if (!existsSync(dir)) throw new Error(`${dir}: no such run folder`);
-      process.stderr.write(`report: ${await writeReport(dir)}\n`);
+      const log = (s: string) => process.stderr.write(`${s}\n`);
+      log(`report: ${await withRunLock(dir, commandLine(), log, () => writeReport(dir))}`);
     });
   configCommand(
     cmd,

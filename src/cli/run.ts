@@ -6,15 +6,17 @@
  * to runs/<name>/run.json. `run --list` lists the experiments.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { loadConfig } from "../config/load.js";
+import { join, resolve } from "node:path";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import type { Experiment, Step } from "../experiments/experiment.js";
 import { EXPERIMENTS, experimentById, experimentOfConfig } from "../experiments/registry.js";
 import { type Results, type StepTiming, readResults, readTrainingSummary, writeRunTimings } from "../run-folder/files.js";
-import { runPaths } from "../run-folder/layout.js";
+import { type RunLayout, runPaths } from "../run-folder/layout.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
+import { datasetFingerprint } from "./dataset.js";
 import { num } from "./format.js";
 import { generateCommand } from "./generate.js";
+import { commandLine, withRunLock } from "./lock.js";
 import { DEFAULT_CONFIG, PACKAGE_ROOT } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { formatSeconds, stderrLog } from "./progress.js";
@@ -57,8 +59,18 @@ export async function runCommand(target: string | undefined, opts: RunCommandOpt
 async function runConfig(configFile: string | undefined, opts: RunCommandOptions): Promise<string> {
   const out = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const experiment = experimentOfConfig(loaded.name);
   const paths = runPaths(opts.runs, loaded.name);
+  return withRunLock(paths.root, commandLine(), out, () => runSteps(loaded, paths, configFile, opts, out));
+}
+
+async function runSteps(
+  loaded: LoadedConfig,
+  paths: RunLayout,
+  configFile: string | undefined,
+  opts: RunCommandOptions,
+  out: (s: string) => void,
+): Promise<string> {
+  const experiment = experimentOfConfig(loaded.name);
   const common = { set: opts.set, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
   const cases = Object.entries(experiment.generalisation);
   const timings: StepTiming[] = [];
@@ -76,8 +88,11 @@ async function runConfig(configFile: string | undefined, opts: RunCommandOptions
     train: {
       title: "train the GNN",
       done: () => {
+        // Done when complete and trained on the data that is there now.
         const s = readTrainingSummary(paths.summary);
-        return s !== undefined && s.epochs_done >= s.schedule.epochs;
+        const sameData =
+          s?.data_fingerprint === undefined || s.data_fingerprint === datasetFingerprint(resolve(paths.root, s.data));
+        return s !== undefined && s.epochs_done >= s.schedule.epochs && sameData;
       },
       action: async () => {
         // An interrupted training of the same data is continued.

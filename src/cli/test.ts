@@ -6,6 +6,7 @@
  */
 import { ROLLOUT_FRAMES, type RolloutComparison, compareRollouts, generalisationNetwork } from "../analysis/generalisation.js";
 import { parseNewParams } from "../analysis/rollout.js";
+import { loadConfig } from "../config/load.js";
 import { experimentOfConfig } from "../experiments/registry.js";
 import { caseOf } from "../experiments/registry.js";
 import { readNpyRows } from "../io/npy.js";
@@ -15,12 +16,15 @@ import { connectivityHeatmap } from "../plot/heatmap.js";
 import { rolloutPanel, rolloutQuality, typeHistogram } from "../plot/rollout.js";
 import { type FigureId, generalisationFigures } from "../run-folder/figures.js";
 import { type FitAt, type TestMetrics, mergeResults } from "../run-folder/files.js";
+import { runPaths } from "../run-folder/layout.js";
 import type { ConnectivityType } from "../simulate/connectivity.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { makeBackend } from "./backend.js";
 import { figureSaver } from "./figures.js";
+import { commandLine, withRunLock } from "./lock.js";
+import { DEFAULT_CONFIG } from "./paths.js";
 import { stderrLog } from "./progress.js";
-import { openTrainedRun } from "./trained-run.js";
+import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface TestCommandOptions {
   set?: string[];
@@ -39,7 +43,12 @@ const MAX_ROLLOUT_VALUES = 2 ** 29;
 
 export async function testCommand(configFile: string | undefined, opts: TestCommandOptions): Promise<TestMetrics> {
   const log = stderrLog(opts.quiet);
-  const run = openTrainedRun(configFile, opts.set ?? [], opts.runs, opts.checkpoint);
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  const paths = runPaths(opts.runs, loaded.name);
+  return withRunLock(paths.root, commandLine(), log, () => testRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log));
+}
+
+async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: string) => void): Promise<TestMetrics> {
   const { loaded, paths, dataDir, dataset, chosen, truth, params, N, shape, model } = run;
   if (!truth.W || !truth.types || !truth.nTypes) {
     throw new Error(`${dataDir}: the rollout test re-simulates the true system and needs connectivity.npy and neuron_types.npy`);

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { loadConfig, requireTrainable } from "../config/load.js";
+import { type LoadedConfig, loadConfig, requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { clearTrainingOutputs, hasTrainingOutputs } from "../run-folder/checkpoints.js";
-import { MODEL_FILES, runPaths } from "../run-folder/layout.js";
+import { MODEL_FILES, type RunLayout, runPaths } from "../run-folder/layout.js";
 import { signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
@@ -17,6 +17,7 @@ import { makeSchedule } from "../train/schedule.js";
 import { type TrainResult, train } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
 import { dataPathFor, datasetFingerprint } from "./dataset.js";
+import { commandLine, withRunLock } from "./lock.js";
 import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
 import { ProgressBar, stderrLog } from "./progress.js";
 
@@ -38,10 +39,20 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
   const log = stderrLog(opts.quiet);
   const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
   requireTrainable(loaded.config, loaded.file);
+  const paths = runPaths(opts.runs, loaded.name);
+  return withRunLock(paths.root, commandLine(), log, () => trainRun(loaded, paths, configFile, opts, log));
+}
+
+async function trainRun(
+  loaded: LoadedConfig,
+  paths: RunLayout,
+  configFile: string | undefined,
+  opts: TrainCommandOptions,
+  log: (s: string) => void,
+): Promise<TrainResult> {
   const model = signalModel(loaded.config, loaded.file);
   const config = loaded.config;
   const t = config.training;
-  const paths = runPaths(opts.runs, loaded.name);
   const dataDir = opts.data ?? paths.data;
   if (!existsSync(join(dataDir, DATASET_FILES.meta))) {
     throw new Error(
@@ -92,6 +103,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
     writeFileAtomic(join(outDir, MODEL_FILES.config), stringify(config));
     const result = await train({
       config,
+      model,
       data,
       backend,
       outDir,

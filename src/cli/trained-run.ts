@@ -1,17 +1,16 @@
 /** What `plot` and `test` need of a trained run: config, layout, training summary, checkpoint, truth, signal model. */
 import { basename, resolve } from "node:path";
 import type { Truth } from "../analysis/evaluate.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 import type { ModelShape } from "../model/params.js";
 import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../run-folder/checkpoints.js";
 import { type TrainingSummary, readTrainingSummary } from "../run-folder/files.js";
-import { type RunLayout, runPaths } from "../run-folder/layout.js";
+import type { RunLayout } from "../run-folder/layout.js";
 import { signalModel } from "../signal/registry.js";
 import type { SignalModel, TypeParams } from "../signal/signal-model.js";
 import type { DatasetMeta } from "../simulate/dataset.js";
 import { loadGroundTruth } from "../train/data.js";
 import { datasetFingerprint } from "./dataset.js";
-import { DEFAULT_CONFIG } from "./paths.js";
 
 export interface TrainedRun {
   loaded: LoadedConfig;
@@ -30,15 +29,12 @@ export interface TrainedRun {
   shape: ModelShape;
 }
 
-export function openTrainedRun(configFile: string | undefined, set: string[], runs: string, checkpoint?: string): TrainedRun {
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, set);
+/** Open the training in run folder `paths` of config `loaded` (`checkpoint` instead of the final one). */
+export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoint?: string): TrainedRun {
   const model = signalModel(loaded.config, loaded.file);
-  const paths = runPaths(runs, loaded.name);
   const summary = readTrainingSummary(paths.summary);
   if (!summary) {
-    throw new Error(
-      `no training in ${paths.models} (training.json missing): run "neural-gnn train${configFile ? ` ${configFile}` : ""}" first`,
-    );
+    throw new Error(`no training in ${paths.models} (training.json missing): run "neural-gnn train" on this config first`);
   }
   const dataDir = resolve(paths.root, summary.data);
   if (summary.data_fingerprint && datasetFingerprint(dataDir) !== summary.data_fingerprint) {

@@ -6,6 +6,7 @@ import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { checkpointName } from "../run-folder/layout.js";
+import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
 import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch } from "./schedule.js";
 import { train } from "./trainer.js";
@@ -79,6 +80,7 @@ describe("training loop", () => {
   const run = (outDir: string, extra: Partial<Parameters<typeof train>[0]> = {}) =>
     train({
       config: loaded.config,
+      model: pdeN2,
       data,
       backend: referenceBackend("f32"),
       outDir,

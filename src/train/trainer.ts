@@ -15,7 +15,7 @@ import { Adam } from "../model/adam.js";
 import { saveCheckpoint } from "../model/checkpoint.js";
 import type { CurveWorkspace } from "../model/curves.js";
 import { Workspace, lossAndGrad } from "../model/gnn.js";
-import { type ModelShape, ParamSet, initParams, modelShape } from "../model/params.js";
+import { ParamSet, initParams } from "../model/params.js";
 import { clearInterrupted } from "../run-folder/checkpoints.js";
 import {
   type ClusteringRecord,
@@ -27,6 +27,7 @@ import {
   writeTrainingSummary,
 } from "../run-folder/files.js";
 import { MODEL_FILES, checkpointName, clusteringName, interruptedName } from "../run-folder/layout.js";
+import type { SignalModel } from "../signal/signal-model.js";
 import { clusteringCurves, clusteringStep, describeClustering } from "./clustering-step.js";
 import type { TrainingData } from "./data.js";
 import { type ResumeState, loadResume, saveResume } from "./resume.js";
@@ -44,6 +45,8 @@ export type TrainingInfo = Pick<TrainingSummary, "data" | "data_fingerprint" | "
 
 export interface TrainOptions {
   config: Config;
+  /** The signal model (graph_model.signal_model_name): the GNN's form. */
+  model: SignalModel;
   data: TrainingData;
   backend: Backend;
   /** Folder for checkpoints, metrics.jsonl, training.json and the resume state. */
@@ -73,11 +76,6 @@ export interface TrainResult {
 
 /** How often the loop yields to the event loop (so that Ctrl-C and progress output get through). */
 const YIELD_MS = 50;
-
-/** The model shape of a config for N neurons. */
-export function modelShapeFor(config: Config, N: number): ModelShape {
-  return modelShape(N, config.graph_model);
-}
 
 /** Copy frames ks of x and y into X, Y ([B, N]). */
 function fillBatch(data: TrainingData, ks: number[], X: Arr, Y: Arr): void {
@@ -141,7 +139,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const frameRange = data.nFrames - 4 - t.time_step;
   if (frameRange < 1) throw new Error(`${data.dir}: ${data.nFrames} frames are too few to train on`);
 
-  const p = new ParamSet(modelShapeFor(config, N), backend);
+  const p = new ParamSet(opts.model.modelShape(N, config.graph_model), backend);
   const grad = new ParamSet(p.shape, backend);
   const adam = new Adam(backend, p, startRates(t));
   const rng = new Rng(opts.seed, STREAMS.batches);

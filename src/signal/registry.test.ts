@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../test/helpers.js";
+import { loadConfig } from "../config/load.js";
+import { pdeN2 } from "./pdeN2.js";
+import { signalModel } from "./registry.js";
+
+describe("signal models", () => {
+  it("looks PDE_N2 up by graph_model.signal_model_name and refuses the others by name", () => {
+    const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
+    expect(signalModel(fig2.config, fig2.file)).toBe(pdeN2);
+    const n4 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["graph_model.signal_model_name=PDE_N4"]);
+    expect(() => signalModel(n4.config, "x.yaml")).toThrowError(
+      /x\.yaml: graph_model\.signal_model_name: "PDE_N4" is not implemented yet \(available: PDE_N2\)/,
+    );
+  });
+
+  it("PDE_N2's true system is −c x + s tanh x + g W tanh x, stepped by explicit Euler", () => {
+    const W = Float32Array.of(0, 0.5, -0.25, 0);
+    const sys = pdeN2.trueSystem(W, Int32Array.of(0, 1), [
+      [10, 1, 2],
+      [5, 2, 1],
+    ]);
+    const x = Float64Array.of(0.3, -1.2);
+    const d = new Float64Array(2);
+    sys.step(x, d, 0.1);
+    const f0 = -2 * 0.3 + Math.tanh(0.3) + 10 * 0.5 * Math.tanh(-1.2);
+    const f1 = -1 * -1.2 + 2 * Math.tanh(-1.2) + 5 * -0.25 * Math.tanh(0.3);
+    expect(d[0]).toBeCloseTo(f0, 6);
+    expect(d[1]).toBeCloseTo(f1, 6);
+    expect(x[0]).toBeCloseTo(0.3 + 0.1 * f0, 6);
+    expect(pdeN2.truePhi(1, [10, 2, 3])).toBeCloseTo(-3 + 2 * Math.tanh(1), 12);
+    expect(pdeN2.correctionGain([[7, 1, 1]])).toBe(7);
+  });
+});
