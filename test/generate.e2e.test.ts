@@ -2,9 +2,9 @@
  * End to end: `neural-gnn generate` (the built CLI) writes a dataset folder that numpy can load and
  * figures; keeps existing results; stops on divergence. Then the Figure 2 system's statistics.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
 import { Rng, STREAMS } from "../src/core/rng.js";
 import { readNpy } from "../src/io/npy.js";
@@ -13,7 +13,7 @@ import { StatsAccumulator } from "../src/simulate/dataset.js";
 import { buildConnectivity } from "../src/simulate/generate.js";
 import { PdeN2Integrator } from "../src/simulate/integrate.js";
 import { neuronParams, neuronTypes } from "../src/simulate/neurons.js";
-import { ROOT, cli, hasNumpy, python, tempDir } from "./helpers.js";
+import { ROOT, cli, hasNumpy, python, useTempDir } from "./helpers.js";
 
 const TINY = `dataset: tiny
 simulation:
@@ -33,15 +33,30 @@ training: {}
 `;
 
 describe("neural-gnn generate", () => {
-  const dir = tempDir();
-  const cfg = join(dir, "tiny.yaml");
-  writeFileSync(cfg, TINY);
-  const runs = join(dir, "runs");
-  const data = join(runs, "tiny", "data");
+  // One dataset generated before the tests and only read by them; a test that writes works in a
+  // folder (or a copy of the run folder) of its own.
+  const tmp = useTempDir();
+  let cfg: string;
+  let runs: string;
+  let data: string;
+  let first: ReturnType<typeof cli>;
+  beforeAll(() => {
+    cfg = join(tmp.root, "tiny.yaml");
+    writeFileSync(cfg, TINY);
+    runs = join(tmp.root, "runs");
+    data = join(runs, "tiny", "data");
+    first = cli(["generate", cfg, "--runs", runs, "--threads", "2"]);
+  });
+
+  /** A copy of the generated run folder in a folder of its own; returns its runs folder. */
+  const copyOfRuns = () => {
+    const own = join(tmp.fresh(), "runs");
+    cpSync(runs, own, { recursive: true });
+    return own;
+  };
 
   it("writes the dataset folder and the figures", () => {
-    const r = cli(["generate", cfg, "--runs", runs, "--threads", "2"]);
-    expect(r.status, r.stderr).toBe(0);
+    expect(first.status, first.stderr).toBe(0);
     for (const f of ["dataset.json", "activity.npy", "derivative.npy", "neuron_types.npy", "connectivity.npy"]) {
       expect(existsSync(join(data, f)), f).toBe(true);
     }
@@ -57,8 +72,9 @@ describe("neural-gnn generate", () => {
       n_frames: 3001,
       delta_t: 0.01,
       n_neuron_types: 3,
+      seed: 5,
     });
-    expect(r.stderr).toMatch(/spectral radius of W: \d\.\d{4}/);
+    expect(first.stderr).toMatch(/spectral radius of W: \d\.\d{4}/);
   });
 
   it("stores frames with x[t+1] = x[t] + dt·dxdt[t] exactly, types in blocks, W with zero diagonal", () => {
@@ -94,53 +110,68 @@ print(x.dtype, x.shape, y.dtype, t.dtype, t.shape, W.dtype, W.shape, m['n_frames
   });
 
   it("is deterministic: same config and seed give the same bytes", () => {
-    const r = cli(["generate", cfg, "--runs", join(dir, "again"), "--threads", "1", "-q"]);
+    const again = tmp.fresh();
+    const r = cli(["generate", cfg, "--runs", again, "--threads", "1", "-q"]);
     expect(r.status, r.stderr).toBe(0);
     const a = readFileSync(join(data, "activity.npy"));
-    const b = readFileSync(join(dir, "again", "tiny", "data", "activity.npy"));
+    const b = readFileSync(join(again, "tiny", "data", "activity.npy"));
     expect(b.equals(a)).toBe(true);
   });
 
   it("never overwrites an existing dataset without --force", () => {
-    const before = statSync(join(data, "activity.npy")).mtimeMs;
-    const r = cli(["generate", cfg, "--runs", runs, "--set", "simulation.seed=6"]);
+    const own = copyOfRuns();
+    const activity = join(own, "tiny", "data", "activity.npy");
+    const bytes = readFileSync(activity);
+    const before = statSync(activity).mtimeMs;
+    const r = cli(["generate", cfg, "--runs", own, "--set", "simulation.seed=6"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/dataset exists .*use --force/);
-    expect(statSync(join(data, "activity.npy")).mtimeMs).toBe(before);
-    const f = cli(["generate", cfg, "--runs", runs, "--set", "simulation.seed=6", "--force", "-q"]);
+    expect(statSync(activity).mtimeMs).toBe(before);
+    expect(readFileSync(activity).equals(bytes)).toBe(true);
+    const f = cli(["generate", cfg, "--runs", own, "--set", "simulation.seed=6", "--force", "-q"]);
     expect(f.status, f.stderr).toBe(0);
-    expect(readFileSync(join(data, "dataset.json"), "utf8")).toMatch(/"seed": 6/);
+    expect(readFileSync(join(own, "tiny", "data", "dataset.json"), "utf8")).toMatch(/"seed": 6/);
+    expect(readFileSync(activity).equals(bytes)).toBe(false);
   });
 
   it("stops with a clear message naming the frame when the state diverges, leaving old results intact", () => {
-    const bad = join(dir, "bad.yaml");
-    writeFileSync(
-      bad,
-      TINY.replace("delta_t: 0.01", "delta_t: 5.0")
-        .replace("start_frame: -200", "start_frame: 0")
-        .replace("dataset: tiny", "dataset: bad"),
-    );
-    const r = cli(["generate", bad, "--runs", runs, "-q"]);
+    const diverging = ["--set", "simulation.delta_t=5.0", "--set", "simulation.start_frame=0"];
+    // A new dataset: nothing is left behind.
+    const own = tmp.fresh();
+    const bad = join(own, "bad.yaml");
+    writeFileSync(bad, TINY);
+    const r = cli(["generate", bad, "--runs", own, ...diverging, "-q"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/neural-gnn: error: simulation diverged: non-finite state at frame \d+, neuron \d+/);
-    expect(existsSync(join(runs, "bad", "data", "dataset.json"))).toBe(false);
+    expect(existsSync(join(own, "bad", "data", "dataset.json"))).toBe(false);
+    // Regenerating an existing dataset with --force: the old one is kept as it was.
+    const copy = copyOfRuns();
+    const copyData = join(copy, "tiny", "data");
+    const before = readdirSync(copyData).map((f) => [f, readFileSync(join(copyData, f))] as const);
+    const f = cli(["generate", cfg, "--runs", copy, ...diverging, "--force", "-q"]);
+    expect(f.status).toBe(1);
+    expect(f.stderr).toMatch(/simulation diverged/);
+    expect(readdirSync(copyData).sort()).toEqual(before.map(([name]) => name).sort());
+    for (const [name, bytes] of before) expect(readFileSync(join(copyData, name)).equals(bytes), name).toBe(true);
   });
 
   it("reports config errors with file:line:col and exits 1", () => {
-    const bad = join(dir, "typo.yaml");
+    const own = tmp.fresh();
+    const bad = join(own, "typo.yaml");
     writeFileSync(bad, TINY.replace("  n_frames: 3000", "  n_frame: 3000"));
-    const r = cli(["generate", bad, "--runs", runs]);
+    const r = cli(["generate", bad, "--runs", join(own, "runs")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${bad}:7:3: unknown key "n_frame" in simulation (did you mean "n_frames"?)`);
   });
 
   it("refuses a connectivity file of the wrong shape", () => {
-    const bad = join(dir, "shape.yaml");
+    const own = tmp.fresh();
+    const bad = join(own, "shape.yaml");
     writeFileSync(
       bad,
       TINY.replace("  seed: 5", `  seed: 5\n  connectivity_file: "${join(ROOT, "data", "fig2_connectivity.npy")}"`),
     );
-    const r = cli(["generate", bad, "--runs", runs, "-q"]);
+    const r = cli(["generate", bad, "--runs", join(own, "runs"), "-q"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       /fig2_connectivity\.npy: connectivity must have shape \(60, 60\) for n_neurons = 60, found \(1000, 1000\)/,

@@ -1,6 +1,6 @@
 /** Shared test helpers: tolerances, temp folders, python3+numpy availability. */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,31 @@ export function allclose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: numbe
 
 export function tempDir(prefix = "ngnn-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A temp folder of their own for the tests of the enclosing describe block: created before them,
+ * removed after them. Inside hooks and tests, `tmp.root` is the folder and `tmp.fresh()` makes a new
+ * empty folder in it, for a test that writes files no other test should see.
+ */
+export function useTempDir(prefix = "ngnn-"): { readonly root: string; fresh(): string } {
+  let root: string | undefined;
+  beforeAll(() => {
+    root = tempDir(prefix);
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+  const get = () => {
+    if (!root) throw new Error("useTempDir: the folder exists only inside the block's hooks and tests");
+    return root;
+  };
+  return {
+    get root() {
+      return get();
+    },
+    fresh: () => mkdtempSync(join(get(), "t-")),
+  };
 }
 
 let numpy: boolean | undefined;

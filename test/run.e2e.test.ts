@@ -2,12 +2,12 @@
  * End to end: `neural-gnn run` on a tiny config (every step, then skipping, then --force), and the
  * HTML report opened in headless Chromium (figures present and visible, no external requests).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { describe, expect, it } from "vitest";
-import { cliAsync, tempDir } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cliAsync, useTempDir } from "./helpers.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 if (!CHROMIUM) console.warn("chromium not installed: the report browser test is SKIPPED (.ci/run installs it)");
@@ -50,19 +50,28 @@ training:
 `;
 
 describe("neural-gnn run", () => {
-  const dir = tempDir();
-  const cfg = join(dir, "tiny.yaml");
-  writeFileSync(cfg, TINY);
-  const runs = join(dir, "runs");
-  const report = join(runs, "tiny", "report.html");
+  // One run done before the tests and only read by them; the test that runs again works in a copy.
+  const tmp = useTempDir();
+  let cfg: string;
+  let runs: string;
+  let report: string;
+  let first: Awaited<ReturnType<typeof cliAsync>>;
+  beforeAll(async () => {
+    cfg = join(tmp.root, "tiny.yaml");
+    writeFileSync(cfg, TINY);
+    runs = join(tmp.root, "runs");
+    report = join(runs, "tiny", "report.html");
+    first = await cliAsync(["run", cfg, "--runs", runs]);
+  }, 180_000);
 
-  it("runs every step, writes the report and a summary table", async () => {
-    const r = await cliAsync(["run", cfg, "--runs", runs]);
+  it("runs every step, writes the report and a summary table", () => {
+    const r = first;
     expect(r.status, r.stderr).toBe(0);
     for (const s of ["generate", "train", "plot", "test", "report"]) expect(r.stderr).toContain(`━━ ${s}`);
     expect(r.stderr).toMatch(/W R² \(corrected\)\s+\d\.\d{3}\s+1\.0/);
     expect(r.stderr).toMatch(/Supp 6 R² step 400 \/ 800/);
     expect(r.stderr).toContain(`report: ${report}`);
+    expect(existsSync(report)).toBe(true);
     const m = JSON.parse(readFileSync(join(runs, "tiny", "results", "metrics.json"), "utf8"));
     expect(Object.keys(m)).toEqual(
       expect.arrayContaining(["connectivity", "clustering", "functions", "rollout", "generalisation"]),
@@ -71,19 +80,22 @@ describe("neural-gnn run", () => {
     const timings = JSON.parse(readFileSync(join(runs, "tiny", "run.json"), "utf8")).timings;
     expect(timings.map((t: { step: string }) => t.step)).toEqual(["generate", "train", "plot", "test"]);
     expect(timings.every((t: { skipped: boolean }) => !t.skipped)).toBe(true);
-  }, 180_000);
+  });
 
   it("skips finished steps, and --force redoes them all", async () => {
-    const before = statSync(join(runs, "tiny", "models", "training.json")).mtimeMs;
-    const again = await cliAsync(["run", cfg, "--runs", runs, "-q"]);
+    const own = join(tmp.fresh(), "runs");
+    cpSync(runs, own, { recursive: true });
+    const before = statSync(join(own, "tiny", "models", "training.json")).mtimeMs;
+    const again = await cliAsync(["run", cfg, "--runs", own, "-q"]);
     expect(again.status, again.stderr).toBe(0);
-    const timings = JSON.parse(readFileSync(join(runs, "tiny", "run.json"), "utf8")).timings;
+    const timings = JSON.parse(readFileSync(join(own, "tiny", "run.json"), "utf8")).timings;
     expect(timings.every((t: { skipped: boolean }) => t.skipped)).toBe(true);
-    expect(statSync(join(runs, "tiny", "models", "training.json")).mtimeMs).toBe(before);
-    const forced = await cliAsync(["run", cfg, "--runs", runs, "--force", "-q"]);
+    expect(statSync(join(own, "tiny", "models", "training.json")).mtimeMs).toBe(before);
+    const forced = await cliAsync(["run", cfg, "--runs", own, "--force", "-q"]);
     expect(forced.status, forced.stderr).toBe(0);
-    const t2 = JSON.parse(readFileSync(join(runs, "tiny", "run.json"), "utf8")).timings;
+    const t2 = JSON.parse(readFileSync(join(own, "tiny", "run.json"), "utf8")).timings;
     expect(t2.every((t: { skipped: boolean }) => !t.skipped)).toBe(true);
+    expect(statSync(join(own, "tiny", "models", "training.json")).mtimeMs).toBeGreaterThan(before);
   }, 180_000);
 
   it.skipIf(!CHROMIUM)(

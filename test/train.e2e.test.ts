@@ -6,9 +6,9 @@
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readNpy, writeNpy } from "../src/io/npy.js";
-import { ROOT, cli, cliAsync, hasNumpy, python, tempDir } from "./helpers.js";
+import { ROOT, cli, cliAsync, hasNumpy, python, useTempDir } from "./helpers.js";
 
 const readMetrics = (models: string) =>
   readFileSync(join(models, "metrics.jsonl"), "utf8")
@@ -17,14 +17,32 @@ const readMetrics = (models: string) =>
     .map((l) => JSON.parse(l) as { epoch: number; iteration: number; total_iterations: number; W_r2: number; loss: number });
 
 describe("neural-gnn train on the quick default", () => {
-  const runs = join(tempDir(), "runs");
-  const models = join(runs, "quick", "models");
+  // One run trained and plotted before the tests and only read by them; a test that writes (or
+  // that would write if what it checks were broken) works in a copy or a folder of its own.
+  const tmp = useTempDir();
+  let runs: string;
+  let models: string;
+  let trained: Awaited<ReturnType<typeof cliAsync>>;
+  let plotted: Awaited<ReturnType<typeof cliAsync>>;
+  beforeAll(async () => {
+    runs = join(tmp.root, "runs");
+    models = join(runs, "quick", "models");
+    const generated = await cliAsync(["generate", "--runs", runs, "-q"]);
+    expect(generated.status, generated.stderr).toBe(0);
+    trained = await cliAsync(["train", "--runs", runs]);
+    expect(trained.status, trained.stderr).toBe(0);
+    plotted = await cliAsync(["plot", "--runs", runs]);
+  }, 360_000);
 
-  it("reaches W R² ≥ 0.99 and the clustering step finds the 4 neuron types", async () => {
-    expect(cli(["generate", "--runs", runs, "-q"]).status).toBe(0);
-    const r = await cliAsync(["train", "--runs", runs]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/training: 8 epochs × 3000 iterations, batch 8/);
+  /** A copy of the trained run in a folder of its own; returns its runs folder. */
+  const copyOfRuns = () => {
+    const own = join(tmp.fresh(), "runs");
+    cpSync(runs, own, { recursive: true });
+    return own;
+  };
+
+  it("reaches W R² ≥ 0.99 and the clustering step finds the 4 neuron types", () => {
+    expect(trained.stderr).toMatch(/training: 8 epochs × 3000 iterations, batch 8/);
     const m = readMetrics(models);
     expect(m).toHaveLength(8 * 21);
     expect(m[m.length - 1]).toMatchObject({ epoch: 7, iteration: 2999, total_iterations: 24000 });
@@ -38,11 +56,10 @@ describe("neural-gnn train on the quick default", () => {
     expect(files.filter((f) => /^epoch_\d+_end\.safetensors$/.test(f))).toHaveLength(8);
     const summary = JSON.parse(readFileSync(join(models, "training.json"), "utf8"));
     expect(summary).toMatchObject({ total_iterations: 24000, xnorm: 17, derivative: "derivative.npy" });
-  }, 240_000);
+  });
 
-  it("plot evaluates the final checkpoint: metrics.json and Fig 2d–h, Supp Fig 1", async () => {
-    const r = await cliAsync(["plot", "--runs", runs]);
-    expect(r.status, r.stderr).toBe(0);
+  it("plot evaluates the final checkpoint: metrics.json and Fig 2d–h, Supp Fig 1", () => {
+    expect(plotted.status, plotted.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(runs, "quick", "results", "metrics.json"), "utf8"));
     expect(m.checkpoint).toBe(join(models, "epoch_7_iter_2999.safetensors"));
     expect(m.total_iterations).toBe(24000);
@@ -59,13 +76,14 @@ describe("neural-gnn train on the quick default", () => {
     for (const f of [...figs, "supp1_training_montage", "training_W_r2"]) {
       for (const ext of ["svg", "png"]) expect(existsSync(join(runs, "quick", "figures", `${f}.${ext}`)), f).toBe(true);
     }
-    expect(r.stderr).toMatch(/W: R² 0\.99\d\d, slope/);
-  }, 120_000);
+    expect(plotted.stderr).toMatch(/W: R² 0\.99\d\d, slope/);
+  });
 
   it("test: rollout and generalisation (Supp Figs 2, 5, 6) with metrics and figures", async () => {
-    const r = await cliAsync(["test", "--runs", runs, "--new-params", "0.25,10,20,30,40", "--new-params", "0.5,60,40,0,0"]);
+    const own = copyOfRuns();
+    const r = await cliAsync(["test", "--runs", own, "--new-params", "0.25,10,20,30,40", "--new-params", "0.5,60,40,0,0"]);
     expect(r.status, r.stderr).toBe(0);
-    const m = JSON.parse(readFileSync(join(runs, "quick", "results", "metrics.json"), "utf8"));
+    const m = JSON.parse(readFileSync(join(own, "quick", "results", "metrics.json"), "utf8"));
     expect(m.connectivity.r2).toBeGreaterThan(0.99); // plot's keys are kept
     expect(m.rollout.steps).toBe(1000);
     // The quick model is small and briefly trained; the paper-level target (≥ 0.95) is for Figure 2.
@@ -85,31 +103,33 @@ describe("neural-gnn train on the quick default", () => {
       "supp5ef_rollout_t400",
     ];
     for (const f of [...figs, "supp5gh_rollout_t800", "supp6ef_rollout_t400", "supp6gh_rollout_t800"]) {
-      expect(existsSync(join(runs, "quick", "figures", `${f}.png`)), f).toBe(true);
+      expect(existsSync(join(own, "quick", "figures", `${f}.png`)), f).toBe(true);
     }
-    const bad = cli(["test", "--runs", runs, "--new-params", "0.5,60,50,0,0", "-q"]);
+    const bad = cli(["test", "--runs", own, "--new-params", "0.5,60,50,0,0", "-q"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/the percentages add up to 110, more than 100/);
   }, 120_000);
 
   it("refuses to overwrite an earlier training, and checks the config against the dataset", () => {
-    const before = readFileSync(join(models, "metrics.jsonl"));
-    const r = cli(["train", "--runs", runs, "-q"]);
+    const own = copyOfRuns();
+    const ownModels = join(own, "quick", "models");
+    const before = readFileSync(join(ownModels, "metrics.jsonl"));
+    const r = cli(["train", "--runs", own, "-q"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/holds an earlier training: use --resume to continue it or --force to start over/);
-    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
-    const n = cli(["train", "--runs", runs, "-q", "--force", "--set", "simulation.n_neurons=50"]);
+    expect(readFileSync(join(ownModels, "metrics.jsonl")).equals(before)).toBe(true);
+    const n = cli(["train", "--runs", own, "-q", "--force", "--set", "simulation.n_neurons=50"]);
     expect(n.stderr).toMatch(/dataset has 100 neurons but .*quick\.yaml says n_neurons = 50/);
-    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
+    expect(readFileSync(join(ownModels, "metrics.jsonl")).equals(before)).toBe(true);
   });
 
   it("stops cleanly on Ctrl-C and --resume gives the same model as an uninterrupted run", async () => {
     const data = join(runs, "quick", "data");
     const args = ["train", "--data", data, "--epochs", "2", "--iterations-per-epoch", "1500", "--threads", "1"];
-    const a = join(tempDir(), "runs");
+    const a = join(tmp.fresh(), "runs");
     expect((await cliAsync([...args, "--runs", a, "-q"])).status).toBe(0);
 
-    const b = join(tempDir(), "runs");
+    const b = join(tmp.fresh(), "runs");
     const child = spawn(process.execPath, [join(ROOT, "bin", "neural-gnn.js"), ...args, "--runs", b], { cwd: ROOT });
     let stderr = "";
     child.stderr.on("data", (d) => {
@@ -137,27 +157,29 @@ describe("neural-gnn train on the quick default", () => {
   }, 120_000);
 
   it("names the frame and neuron of a NaN in the data, and keeps the results", () => {
-    const data = join(tempDir(), "data");
+    const own = copyOfRuns();
+    const ownModels = join(own, "quick", "models");
+    const data = join(tmp.fresh(), "data");
     cpSync(join(runs, "quick", "data"), data, { recursive: true });
     const x = readNpy(join(data, "activity.npy"));
     const bad = Float32Array.from(x.data as Float32Array);
     bad[1234 * 100 + 56] = Number.NaN;
     writeNpy(join(data, "activity.npy"), bad, x.shape);
-    const before = readFileSync(join(models, "metrics.jsonl"));
-    const r = cli(["train", "--runs", runs, "--data", data, "--force", "-q"]);
+    const before = readFileSync(join(ownModels, "metrics.jsonl"));
+    const r = cli(["train", "--runs", own, "--data", data, "--force", "-q"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/activity\.npy: NaN at frame 1234, neuron 56/);
-    expect(readFileSync(join(models, "metrics.jsonl")).equals(before)).toBe(true);
+    expect(readFileSync(join(ownModels, "metrics.jsonl")).equals(before)).toBe(true);
     rmSync(join(data, "dataset.json"));
-    expect(cli(["train", "--runs", runs, "--data", data, "-q"]).stderr).toMatch(/no dataset\.json \(not a dataset folder\)/);
+    expect(cli(["train", "--runs", own, "--data", data, "-q"]).stderr).toMatch(/no dataset\.json \(not a dataset folder\)/);
   });
 
   it("trains and plots without ground truth, skipping what needs it", async () => {
-    const data = join(tempDir(), "data");
+    const data = join(tmp.fresh(), "data");
     cpSync(join(runs, "quick", "data"), data, { recursive: true });
     rmSync(join(data, "connectivity.npy"));
     rmSync(join(data, "neuron_types.npy"));
-    const other = join(tempDir(), "runs");
+    const other = join(tmp.fresh(), "runs");
     const t = await cliAsync(["train", "--runs", other, "--data", data, "--epochs", "1", "--iterations-per-epoch", "300"]);
     expect(t.status, t.stderr).toBe(0);
     expect(t.stderr).toMatch(/ground truth: none/);
@@ -175,8 +197,9 @@ describe("neural-gnn train on the quick default", () => {
 });
 
 describe.skipIf(!hasNumpy())("neural-gnn train on a dataset written by numpy", () => {
+  const tmp = useTempDir();
   it("uses forward differences when derivative.npy is absent and learns W", async () => {
-    const dir = tempDir();
+    const dir = tmp.root;
     const data = join(dir, "np-data");
     // An independent float64 simulation of the same system (Euler, Cauchy W / N^0.7, 4 types),
     // saved as numpy writes it: int64 types, no derivative.npy.

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { allclose } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { type ModelShape, ParamSet, initParams } from "../model/params.js";
 import { pdeN2 } from "../signal/pdeN2.js";
-import { neuronParams } from "../simulate/neurons.js";
-import { pdeN2EulerStep } from "../simulate/pdeN2.js";
 import {
   copyEmbeddings,
   newConnectivity,
@@ -52,22 +51,111 @@ describe("rollout scoring", () => {
 });
 
 describe("rollouts", () => {
-  it("the true rollout is explicit Euler of PDE_N2 from x0", () => {
-    const N = 5;
-    const r = new Rng(2, 0);
-    const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) ? 0.3 * r.normal() : 0));
-    const types = Int32Array.of(0, 0, 1, 1, 1);
+  // The true system written out here, independently of src/simulate: float64 explicit Euler of
+  //   dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j)   (row i of W receives from column j).
+  const eulerByHand = (W: number[][], g: number[], s: number[], c: number[], x0: number[], steps: number, dt: number) => {
+    const states = [x0.slice()];
+    let x = x0.slice();
+    for (let t = 0; t < steps; t++) {
+      x = x.map((xi, i) => {
+        let msg = 0;
+        for (let j = 0; j < x.length; j++) msg += W[i][j] * Math.tanh(x[j]);
+        return xi + dt * (-c[i] * xi + s[i] * Math.tanh(xi) + g[i] * msg);
+      });
+      states.push(x);
+    }
+    return states;
+  };
+
+  it("the true rollout is float64 explicit Euler of dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j)", () => {
+    // Three types with different g, s, c; an asymmetric W (W_ij ≠ W_ji) with zero diagonal.
     const table = [
       [10, 1, 1],
-      [10, 2, 1],
+      [2, 2, 0.5],
+      [0.5, 1.5, 2],
     ];
-    const params = neuronParams(types, table);
-    const x0 = Float32Array.from({ length: N }, () => 3 * r.normal());
-    const out = rolloutTrue(pdeN2.trueSystem(W, types, table), x0, 3, 0.01);
-    const x = Float64Array.from(x0);
-    const d = new Float64Array(N);
-    for (let t = 1; t <= 3; t++) pdeN2EulerStep(W, params, x, d, 0.01);
-    expect(Array.from(out.subarray(3 * N))).toEqual(Array.from(Float32Array.from(x)));
+    const types = [0, 1, 2, 1];
+    const W = [
+      [0, 0.3, -0.2, 0.05],
+      [-0.1, 0, 0.25, 0],
+      [0.4, -0.3, 0, 0.15],
+      [0, 0.2, 0.1, 0],
+    ];
+    // Float32 inputs, as the dataset stores them.
+    const f32 = (v: number) => Math.fround(v);
+    const Wf = W.map((row) => row.map(f32));
+    const x0 = [2.5, -1.25, 0.75, -3].map(f32);
+    const steps = 300;
+    const dt = 0.01;
+    const expected = eulerByHand(
+      Wf,
+      types.map((k) => f32(table[k][0])),
+      types.map((k) => f32(table[k][1])),
+      types.map((k) => f32(table[k][2])),
+      x0,
+      steps,
+      dt,
+    );
+    const out = rolloutTrue(pdeN2.trueSystem(Float32Array.from(Wf.flat()), Int32Array.from(types), table), x0, steps, dt);
+    expect(out).toHaveLength((steps + 1) * 4);
+    for (let t = 0; t <= steps; t++) {
+      const { ok, worst } = allclose(out.subarray(4 * t, 4 * t + 4), expected[t], 1e-6, 1e-9);
+      expect(ok, `step ${t}: ${worst}`).toBe(true);
+    }
+    // The coupling matters over these steps: the same neurons without W end elsewhere.
+    const uncoupled = eulerByHand(
+      W.map((row) => row.map(() => 0)),
+      types.map((k) => table[k][0]),
+      types.map((k) => table[k][1]),
+      types.map((k) => table[k][2]),
+      x0,
+      steps,
+      dt,
+    );
+    expect(Math.max(...uncoupled[steps].map((v, i) => Math.abs(v - expected[steps][i])))).toBeGreaterThan(0.1);
+  });
+
+  it("uncoupled neurons (W = 0) follow their own ODE: x0(1 − c·dt)^t when s = 0, settling where c·x = s·tanh(x)", () => {
+    const N = 4;
+    const W = new Float32Array(N * N);
+    // [g, s, c] per type: pure decay at two rates; bistable (s > c) from either side; decay (s < c).
+    const table = [
+      [10, 0, 1],
+      [10, 0, 2],
+      [10, 2, 1],
+      [10, 2, 1],
+      [10, 1, 2],
+    ];
+    const x0 = [3, -2, 0.5, -0.5];
+    const dt = 0.001;
+    const steps = 1000;
+    const decay = rolloutTrue(pdeN2.trueSystem(W, Int32Array.of(0, 1, 0, 1), table), x0, steps, dt);
+    for (const t of [1, 10, 500, 1000]) {
+      for (const [i, c] of [
+        [0, 1],
+        [1, 2],
+        [2, 1],
+        [3, 2],
+      ]) {
+        const v = decay[t * N + i];
+        expect(v / (x0[i] * (1 - c * dt) ** t), `neuron ${i}, step ${t}`).toBeCloseTo(1, 6);
+      }
+    }
+    // After t·dt = 1 time unit, Euler with dt = 0.001 is within 0.5 % of x0·e^{−c}.
+    expect(decay[steps * N] / (3 * Math.exp(-1))).toBeCloseTo(1, 2);
+    expect(decay[steps * N + 1] / (-2 * Math.exp(-2))).toBeCloseTo(1, 2);
+
+    // s = 2 > c = 1: x = 0 is unstable and the state goes to the root of x = 2·tanh(x) on its side.
+    let root = 2;
+    for (let k = 0; k < 100; k++) root = 2 * Math.tanh(root); // fixed-point iteration, converges (slope < 1)
+    expect(root).toBeCloseTo(1.915, 3);
+    const settle = rolloutTrue(pdeN2.trueSystem(W, Int32Array.of(2, 3, 4, 4), table), [0.5, -0.5, 3, -3], 20_000, 0.01);
+    const last = settle.subarray(20_000 * N);
+    expect(last[0]).toBeCloseTo(root, 6);
+    expect(last[1]).toBeCloseTo(-root, 6);
+    // s = 1 < c = 2: the only fixed point is 0.
+    expect(Math.abs(last[2])).toBeLessThan(1e-6);
+    expect(Math.abs(last[3])).toBeLessThan(1e-6);
   });
 
   it("the learned rollout follows the model's derivative and stops at non-finite states", () => {

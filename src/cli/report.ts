@@ -71,10 +71,11 @@ function resultRows(m: Results, e: Experiment): [string, string, string][] {
     ["rollout R² (slope), step 800", fitText(m.rollout?.t800), fitText(paper.rollout?.t800)],
     ...Object.entries(e.generalisation).flatMap(([key, c]): [string, string, string][] => {
       const g = m.generalisation?.[key];
+      const label = c.label.replace("Supp Fig", "Supp");
       return [
-        [`${c.label} R² (slope), step 400`, fitText(g?.t400), fitText(c.paper?.t400)],
-        [`${c.label} R² (slope), step 800`, fitText(g?.t800), fitText(c.paper?.t800)],
-        [`${c.label} weights kept`, g?.weights.toLocaleString("en-US") ?? "—", c.paper?.weights.toLocaleString("en-US") ?? "—"],
+        [`${label} R² (slope), step 400`, fitText(g?.t400), fitText(c.paper?.t400)],
+        [`${label} R² (slope), step 800`, fitText(g?.t800), fitText(c.paper?.t800)],
+        [`${label} weights kept`, g?.weights.toLocaleString("en-US") ?? "—", c.paper?.weights.toLocaleString("en-US") ?? "—"],
       ];
     }),
   ];

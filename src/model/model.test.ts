@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasNumpy, python, tempDir } from "../../test/helpers.js";
+import { ROOT, hasNumpy, python, tempDir } from "../../test/helpers.js";
+import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
@@ -80,7 +81,7 @@ describe("GNN model (reference backend)", () => {
   });
 
   it("computes pred = phi*([x, a]) + Σ_{j≠i} W_ij psi*(x_j) (dense form equals per-edge form)", () => {
-    const { p, X, shape } = smallProblem(5, 2, 4, 3);
+    const { p, X } = smallProblem(5, 2, 4, 3);
     const ws = new Workspace(p, 2, f64);
     const pred = f64.alloc(10);
     forward(f64, p, ws, X, 2, pred);
@@ -102,7 +103,80 @@ describe("GNN model (reference backend)", () => {
         expect(pred[b * 5 + i]).toBeCloseTo(expected, 12);
       }
     }
-    expect(shape.N).toBe(5);
+  });
+
+  it("shapes the model of configs/signal_fig_2.yaml as the reference's Figure 2 checkpoint", () => {
+    const { config } = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
+    const shape = modelShape(config.simulation.n_neurons, config.graph_model);
+    const dir = tempDir();
+    const file = join(dir, "fig2.safetensors");
+    saveCheckpoint(file, new ParamSet(shape, referenceBackend("f32")), { epoch: "0" });
+    // The safetensors header read by hand: the reference's state_dict, Linear weights [out, in].
+    const bytes = readFileSync(file);
+    rmSync(dir, { recursive: true });
+    const n = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8")) as Record<
+      string,
+      { dtype: string; shape: number[]; data_offsets: [number, number] }
+    >;
+    const { __metadata__, ...tensors } = header;
+    expect(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, [t.dtype, ...t.shape]]))).toEqual({
+      W: ["F32", 1000, 1000],
+      a: ["F32", 1000, 2],
+      mask: ["F32", 1000, 1000],
+      "lin_edge.layers.0.weight": ["F32", 64, 1],
+      "lin_edge.layers.0.bias": ["F32", 64],
+      "lin_edge.layers.1.weight": ["F32", 64, 64],
+      "lin_edge.layers.1.bias": ["F32", 64],
+      "lin_edge.layers.2.weight": ["F32", 1, 64],
+      "lin_edge.layers.2.bias": ["F32", 1],
+      "lin_phi.layers.0.weight": ["F32", 64, 3],
+      "lin_phi.layers.0.bias": ["F32", 64],
+      "lin_phi.layers.1.weight": ["F32", 64, 64],
+      "lin_phi.layers.1.bias": ["F32", 64],
+      "lin_phi.layers.2.weight": ["F32", 1, 64],
+      "lin_phi.layers.2.bias": ["F32", 1],
+    });
+    // Each tensor's bytes are 4 × its element count, back to back, filling the file.
+    const spans = Object.values(tensors)
+      .map((t) => t.data_offsets)
+      .sort((u, v) => u[0] - v[0]);
+    let at = 0;
+    for (const [name, t] of Object.entries(tensors)) {
+      expect(t.data_offsets[1] - t.data_offsets[0], name).toBe(4 * t.shape.reduce((x, y) => x * y, 1));
+    }
+    for (const [from, to] of spans) {
+      expect(from).toBe(at);
+      at = to;
+    }
+    expect(at).toBe(4 * (1_010_834 + 1000 * 1000)); // parameters and the mask
+    expect(8 + n + at).toBe(bytes.length);
+  });
+
+  it("refuses a graph_model whose layer sizes do not fit together, naming the keys", () => {
+    const fig2 = join(ROOT, "configs", "signal_fig_2.yaml");
+    const specsOf = (...set: string[]) => {
+      const { config } = loadConfig(fig2, set);
+      return tensorSpecs(modelShape(config.simulation.n_neurons, config.graph_model));
+    };
+    expect(() => specsOf("graph_model.input_size_update=2")).toThrowError(
+      "graph_model.input_size_update must be 1 + embedding_dim = 3, got 2",
+    );
+    expect(() => specsOf("graph_model.embedding_dim=3")).toThrowError(
+      "graph_model.input_size_update must be 1 + embedding_dim = 4, got 3",
+    );
+    expect(() => specsOf("graph_model.input_size=2")).toThrowError(/graph_model\.input_size = 2: .*not implemented/);
+    // Sizes that fit together are taken as they are.
+    const specs = specsOf("graph_model.embedding_dim=3", "graph_model.input_size_update=4", "graph_model.n_layers=2");
+    const shapeOf = (name: string) => specs.find((t) => t.name === name)?.shape;
+    expect(shapeOf("a")).toEqual([1000, 3]);
+    expect(shapeOf("lin_phi.layers.0.weight")).toEqual([64, 4]);
+    expect(specs.filter((t) => t.name.startsWith("lin_edge.")).map((t) => [t.name, t.shape])).toEqual([
+      ["lin_edge.layers.0.weight", [64, 1]],
+      ["lin_edge.layers.0.bias", [64]],
+      ["lin_edge.layers.1.weight", [1, 64]],
+      ["lin_edge.layers.1.bias", [1]],
+    ]);
   });
 
   it("has gradients equal to central finite differences (float64, rel. error < 1e-5)", () => {
