@@ -7,22 +7,21 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { eigenvalues, spectralRadius } from "../analysis/eigen.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 import { Rng, STREAMS } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readNpy, readNpyRows } from "../io/npy.js";
 import { activityTraces } from "../plot/activity.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { eigenSpectrum } from "../plot/spectrum.js";
-import { type RunLayout, runPaths } from "../run-folder/layout.js";
 import { setAsideDerived } from "../run-folder/supersede.js";
 import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
 import { generate } from "../simulate/generate.js";
+import { type RunContext, onRunFolder } from "./command.js";
 import { datasetFingerprint } from "./dataset.js";
 import { figureSaver } from "./figures.js";
-import { commandLine, withRunLock } from "./lock.js";
-import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
-import { ProgressBar, stderrLog } from "./progress.js";
+import { packageVersion } from "./paths.js";
+import { ProgressBar } from "./progress.js";
 
 export interface GenerateCommandOptions {
   set?: string[];
@@ -36,19 +35,10 @@ export interface GenerateCommandOptions {
 const MAX_EIGEN_N = 3000;
 
 export async function generateCommand(configFile: string | undefined, opts: GenerateCommandOptions): Promise<void> {
-  const log = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const paths = runPaths(opts.runs, loaded.name);
-  await withRunLock(paths.root, commandLine(), log, () => generateRun(loaded, paths, configFile, opts, log));
+  await onRunFolder(configFile, opts, (c) => generateRun(c, opts));
 }
 
-async function generateRun(
-  loaded: LoadedConfig,
-  paths: RunLayout,
-  configFile: string | undefined,
-  opts: GenerateCommandOptions,
-  log: (s: string) => void,
-): Promise<void> {
+async function generateRun({ loaded, paths, configFile, log }: RunContext, opts: GenerateCommandOptions): Promise<void> {
   const sim = loaded.config.simulation;
   log(`config ${loaded.file}${configFile ? "" : " (embedded quick default)"}`);
   log(`run folder ${paths.root}`);

@@ -1,8 +1,8 @@
 /** The `neural-gnn` command line. */
 import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { commandLine, withRunLock } from "./command.js";
 import { generateCommand } from "./generate.js";
-import { commandLine, withRunLock } from "./lock.js";
 import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { writeReport } from "./report.js";

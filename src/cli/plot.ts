@@ -5,7 +5,6 @@
  */
 import { type EvalSettings, type Evaluation, evaluate } from "../analysis/evaluate.js";
 import { montageColumn } from "../analysis/montage.js";
-import { loadConfig } from "../config/load.js";
 import { linspace } from "../core/stats.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { CurveWorkspace } from "../model/curves.js";
@@ -17,12 +16,9 @@ import { fmt } from "../plot/svg.js";
 import { trainingMontage } from "../plot/training-montage.js";
 import { montageColumns } from "../run-folder/checkpoints.js";
 import { type EvaluationMetrics, mergeResults, readRecordings } from "../run-folder/files.js";
-import { runPaths } from "../run-folder/layout.js";
 import { makeBackend } from "./backend.js";
+import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
-import { commandLine, withRunLock } from "./lock.js";
-import { DEFAULT_CONFIG } from "./paths.js";
-import { stderrLog } from "./progress.js";
 import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
@@ -37,10 +33,9 @@ export interface PlotCommandOptions {
 const MONTAGE_POINTS = 51;
 
 export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<EvaluationMetrics> {
-  const log = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const paths = runPaths(opts.runs, loaded.name);
-  return withRunLock(paths.root, commandLine(), log, () => plotRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log));
+  return onRunFolder(configFile, opts, ({ loaded, paths, log }) =>
+    plotRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log),
+  );
 }
 
 async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: string) => void): Promise<EvaluationMetrics> {

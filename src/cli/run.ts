@@ -7,19 +7,17 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
 import type { Experiment, Step } from "../experiments/experiment.js";
 import { EXPERIMENTS, experimentById, experimentOfConfig } from "../experiments/registry.js";
 import { type Results, type StepTiming, readResults, readTrainingSummary, writeRunTimings } from "../run-folder/files.js";
-import { type RunLayout, runPaths } from "../run-folder/layout.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
+import { type RunContext, onRunFolder } from "./command.js";
 import { datasetFingerprint } from "./dataset.js";
 import { num } from "./format.js";
 import { generateCommand } from "./generate.js";
-import { commandLine, withRunLock } from "./lock.js";
-import { DEFAULT_CONFIG, PACKAGE_ROOT } from "./paths.js";
+import { PACKAGE_ROOT } from "./paths.js";
 import { plotCommand } from "./plot.js";
-import { formatSeconds, stderrLog } from "./progress.js";
+import { formatSeconds } from "./progress.js";
 import { writeReport } from "./report.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
@@ -57,19 +55,10 @@ export async function runCommand(target: string | undefined, opts: RunCommandOpt
 }
 
 async function runConfig(configFile: string | undefined, opts: RunCommandOptions): Promise<string> {
-  const out = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const paths = runPaths(opts.runs, loaded.name);
-  return withRunLock(paths.root, commandLine(), out, () => runSteps(loaded, paths, configFile, opts, out));
+  return onRunFolder(configFile, opts, (c) => runSteps(c, opts));
 }
 
-async function runSteps(
-  loaded: LoadedConfig,
-  paths: RunLayout,
-  configFile: string | undefined,
-  opts: RunCommandOptions,
-  out: (s: string) => void,
-): Promise<string> {
+async function runSteps({ loaded, paths, configFile, log: out }: RunContext, opts: RunCommandOptions): Promise<string> {
   const experiment = experimentOfConfig(loaded.name);
   const common = { set: opts.set, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
   const cases = Object.entries(experiment.generalisation);

@@ -6,7 +6,6 @@
  */
 import { ROLLOUT_FRAMES, type RolloutComparison, compareRollouts, generalisationNetwork } from "../analysis/generalisation.js";
 import { parseNewParams } from "../analysis/rollout.js";
-import { loadConfig } from "../config/load.js";
 import { experimentOfConfig } from "../experiments/registry.js";
 import { caseOf } from "../experiments/registry.js";
 import { readNpyRows } from "../io/npy.js";
@@ -16,14 +15,11 @@ import { connectivityHeatmap } from "../plot/heatmap.js";
 import { rolloutPanel, rolloutQuality, typeHistogram } from "../plot/rollout.js";
 import { type FigureId, generalisationFigures } from "../run-folder/figures.js";
 import { type FitAt, type TestMetrics, mergeResults } from "../run-folder/files.js";
-import { runPaths } from "../run-folder/layout.js";
 import type { ConnectivityType } from "../simulate/connectivity.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { makeBackend } from "./backend.js";
+import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
-import { commandLine, withRunLock } from "./lock.js";
-import { DEFAULT_CONFIG } from "./paths.js";
-import { stderrLog } from "./progress.js";
 import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface TestCommandOptions {
@@ -42,10 +38,9 @@ const REFERENCE_NEURONS = [20, 30, 100, 150, 260, 270, 520, 620, 720, 780];
 const MAX_ROLLOUT_VALUES = 2 ** 29;
 
 export async function testCommand(configFile: string | undefined, opts: TestCommandOptions): Promise<TestMetrics> {
-  const log = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  const paths = runPaths(opts.runs, loaded.name);
-  return withRunLock(paths.root, commandLine(), log, () => testRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log));
+  return onRunFolder(configFile, opts, ({ loaded, paths, log }) =>
+    testRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log),
+  );
 }
 
 async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: string) => void): Promise<TestMetrics> {

@@ -6,20 +6,20 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { type LoadedConfig, loadConfig, requireTrainable } from "../config/load.js";
+import { requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { clearTrainingOutputs, hasTrainingOutputs } from "../run-folder/checkpoints.js";
-import { MODEL_FILES, type RunLayout, runPaths } from "../run-folder/layout.js";
+import { MODEL_FILES } from "../run-folder/layout.js";
 import { signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
 import { makeSchedule } from "../train/schedule.js";
 import { type TrainResult, train } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
+import { type RunContext, onRunFolder } from "./command.js";
 import { dataPathFor, datasetFingerprint } from "./dataset.js";
-import { commandLine, withRunLock } from "./lock.js";
-import { DEFAULT_CONFIG, packageVersion } from "./paths.js";
-import { ProgressBar, stderrLog } from "./progress.js";
+import { packageVersion } from "./paths.js";
+import { ProgressBar } from "./progress.js";
 
 export interface TrainCommandOptions {
   set?: string[];
@@ -36,20 +36,11 @@ export interface TrainCommandOptions {
 }
 
 export async function trainCommand(configFile: string | undefined, opts: TrainCommandOptions): Promise<TrainResult> {
-  const log = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
-  requireTrainable(loaded.config, loaded.file);
-  const paths = runPaths(opts.runs, loaded.name);
-  return withRunLock(paths.root, commandLine(), log, () => trainRun(loaded, paths, configFile, opts, log));
+  return onRunFolder(configFile, opts, (c) => trainRun(c, opts));
 }
 
-async function trainRun(
-  loaded: LoadedConfig,
-  paths: RunLayout,
-  configFile: string | undefined,
-  opts: TrainCommandOptions,
-  log: (s: string) => void,
-): Promise<TrainResult> {
+async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: TrainCommandOptions): Promise<TrainResult> {
+  requireTrainable(loaded.config, loaded.file);
   const model = signalModel(loaded.config, loaded.file);
   const config = loaded.config;
   const t = config.training;
