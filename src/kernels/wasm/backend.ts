@@ -64,6 +64,16 @@ export function wasmBackend(engine: WasmEngine): Backend {
     return { W0T, W1T };
   };
   const bar = engine.f32(engine.alloc(64), 16);
+  /** The arguments both MLP kernels take: sizes, the transposed first layer, inputs and activations. */
+  const mlpArgs = (S: number, nIn: number, H: number, W0T: Arr, X: Arr, acts: readonly Arr[]) => ({
+    S,
+    nIn,
+    H,
+    W0T: ptr(W0T),
+    X: ptr(X),
+    A1: ptr(acts[0]),
+    A2: ptr(acts[1]),
+  });
 
   return {
     name: `wasm-${engine.threads}t`,
@@ -73,18 +83,12 @@ export function wasmBackend(engine: WasmEngine): Backend {
       const { nIn, H } = check(shape);
       const { W0T, W1T } = transposed(layers, nIn, H);
       engine.run("mlpForward", {
-        S,
-        nIn,
-        H,
-        W0T: ptr(W0T),
+        ...mlpArgs(S, nIn, H, W0T, X, acts),
         b0: ptr(layers[1]),
         W1T: ptr(W1T),
         b1: ptr(layers[3]),
         W2: ptr(layers[4]),
         b2: ptr(layers[5]),
-        X: ptr(X),
-        A1: ptr(acts[0]),
-        A2: ptr(acts[1]),
         y: ptr(y),
       });
     },
@@ -97,15 +101,9 @@ export function wasmBackend(engine: WasmEngine): Backend {
       const partial = buf(`partial${P}`, nBlocks * P);
       const reduced = buf(`reduced${P}`, P + engine.threads * (3 * H + 16));
       engine.run("mlpBackward", {
-        S,
-        nIn,
-        H,
-        W0T: ptr(W0T),
+        ...mlpArgs(S, nIn, H, W0T, X, acts),
         W1: ptr(layers[2]),
         W2: ptr(layers[4]),
-        X: ptr(X),
-        A1: ptr(acts[0]),
-        A2: ptr(acts[1]),
         dy: ptr(dy),
         partial: ptr(partial),
         reduced: ptr(reduced),
