@@ -28,7 +28,7 @@ async function benchSimulate() {
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
   const { PdeN2Integrator } = await import(join(root, "dist/simulate/integrate.js"));
   const { neuronParams, neuronTypes } = await import(join(root, "dist/simulate/neurons.js"));
-  const { Rng, STREAMS } = await import(join(root, "dist/simulate/rng.js"));
+  const { Rng, STREAMS } = await import(join(root, "dist/core/rng.js"));
   const loaded = loadConfig(join(root, "configs/signal_fig_2.yaml"));
   const sim = loaded.config.simulation;
   const { W } = buildConnectivity(loaded);
