@@ -102,7 +102,7 @@ async function benchStep() {
     initParams(p, 1);
     const grad = new ParamSet(shape, backend);
     const ws = new Workspace(p, B, backend);
-    const opt = new Adam(backend, p, { W: 1e-3, lr: 5e-4, update: 5e-4, embedding: 7.5e-4 });
+    const opt = new Adam(backend, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 });
     const X = backend.alloc(B * N);
     const Y = backend.alloc(B * N);
     for (let k = 0; k < B * N; k++) {
