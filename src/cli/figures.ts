@@ -1,14 +1,27 @@
+/**
+ * Saving a command's panels under their figure ids (run-folder/figures.ts). A panel that cannot
+ * be drawn (degenerate data, say) is reported and skipped: the others are still drawn, and the
+ * command's numbers are still written.
+ */
 import { saveFigure } from "../plot/save.js";
-/** Saving a command's panels under their figure ids (run-folder/figures.ts), and listing what was saved. */
 import type { FigureId } from "../run-folder/figures.js";
 
-export function figureSaver(dir: string) {
+export function figureSaver(dir: string, log: (s: string) => void) {
   const saved: string[] = [];
+  const warnings: string[] = [];
   return {
-    /** Write figures/<id>.svg and .png. */
-    save: async (id: FigureId, svg: string) => {
-      saved.push((await saveFigure(dir, id, svg)).svg);
+    /** Draw `draw()` and write figures/<id>.svg and .png; on failure, log and record a warning. */
+    save: async (id: FigureId, draw: () => string) => {
+      try {
+        saved.push((await saveFigure(dir, id, draw())).svg);
+      } catch (e) {
+        const w = `${id} not drawn: ${(e as Error).message}`;
+        warnings.push(w);
+        log(`warning: ${w}`);
+      }
     },
+    /** The panels that could not be drawn, and why. */
+    warnings,
     /** One log line naming the files written. */
     summary: () => `figures: ${saved.map((f) => f.replace(/\.svg$/, ".{svg,png}")).join(", ")}`,
   };

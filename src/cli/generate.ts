@@ -93,14 +93,14 @@ async function drawGenerateFigures(
   log: (s: string) => void,
 ): Promise<void> {
   const N = loaded.config.simulation.n_neurons;
-  const figures = figureSaver(dir);
-  await figures.save("fig2b_activity", activityTraces(traces, { title: `activity x_i of ${traces.length} neurons` }));
-  await figures.save("fig2c_connectivity_true", connectivityHeatmap(W, N, { title: "true connectivity W" }));
+  const figures = figureSaver(dir, log);
+  await figures.save("fig2b_activity", () => activityTraces(traces, { title: `activity x_i of ${traces.length} neurons` }));
+  await figures.save("fig2c_connectivity_true", () => connectivityHeatmap(W, N, { title: "true connectivity W" }));
   if (N <= MAX_EIGEN_N) {
     const e = eigenvalues(W, N);
     const rho = spectralRadius(e.re, e.im);
     log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(loaded.config.simulation.params[0][0] * rho).toFixed(2)})`);
-    await figures.save("eigenvalues", eigenSpectrum(e.re, e.im));
+    await figures.save("eigenvalues", () => eigenSpectrum(e.re, e.im));
   } else {
     log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);
   }

@@ -54,39 +54,37 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
       clusterThreshold: loaded.config.training.cluster_distance_threshold,
     };
     const ev = evaluate(backend, p, truth, settings);
-    const figures = figureSaver(paths.figures);
+    const figures = figureSaver(paths.figures, log);
     const save = figures.save;
 
     // Fig 2d: learned W (corrected, divided by the corrected slope), same orientation as Fig 2c.
     const slope = ev.corrected?.slope ?? 1;
-    await save(
-      "fig2d_connectivity_learned",
+    await save("fig2d_connectivity_learned", () =>
       connectivityHeatmap(
         ev.Wcorr.map((w) => w / slope),
         N,
         { title: "learned connectivity W*" },
       ),
     );
-    if (ev.corrected && truth.W) {
-      await save(
-        "fig2e_W_learned_vs_true",
-        rasterScatter(truth.W, ev.Wcorr, {
+    const { corrected } = ev;
+    const trueW = truth.W;
+    if (corrected && trueW) {
+      await save("fig2e_W_learned_vs_true", () =>
+        rasterScatter(trueW, ev.Wcorr, {
           xLabel: "true Wᵢⱼ",
           yLabel: "learned Wᵢⱼ",
-          text: [`R² ${fmt(ev.corrected.r2, 4)}`, `slope ${fmt(ev.corrected.slope, 3)}`],
+          text: [`R² ${fmt(corrected.r2, 4)}`, `slope ${fmt(corrected.slope, 3)}`],
         }),
       );
     } else log("Fig 2e skipped: the dataset has no true connectivity");
-    await save("fig2f_embeddings", embeddingPanel(p.a, shape.embeddingDim, truth.types));
-    await save(
-      "fig2g_phi",
+    await save("fig2f_embeddings", () => embeddingPanel(p.a, shape.embeddingDim, truth.types));
+    await save("fig2g_phi", () =>
       phiPanel(ev.phi.r, ev.phi.F, truth.types, [...(truth.phi ?? [])], {
         xDomain: settings.phiRange as [number, number],
         yDomain: pl.mlp0_ylim as [number, number],
       }),
     );
-    await save(
-      "fig2h_psi",
+    await save("fig2h_psi", () =>
       psiPanel(ev.psi.r, ev.psi.y, { xDomain: settings.psiRange as [number, number], yDomain: pl.mlp1_ylim as [number, number] }),
     );
 
@@ -94,8 +92,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     const recs = readRecordings(paths.trainingMetrics).filter((r) => r.W_r2 !== null);
     if (recs.length > 0) {
       const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => e * summary.schedule.iterationsPerEpoch);
-      await save(
-        "training_W_r2",
+      await save("training_W_r2", () =>
         r2Curve(
           recs.map((r) => ({ iteration: r.total_iterations, r2: r.W_r2 as number })),
           epochs,
@@ -103,8 +100,9 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
       );
     }
     if (montageColumns(run.checkpoints).length > 0)
-      await save("supp1_training_montage", montageFigure(run, backend, ev, settings));
+      await save("supp1_training_montage", () => montageFigure(run, backend, ev, settings));
 
+    if (figures.warnings.length) log(`${figures.warnings.length} panel(s) not drawn; see the warnings above`);
     const metrics: EvaluationMetrics = {
       checkpoint: chosen.path,
       total_iterations: Number.isFinite(chosen.totalIterations) ? chosen.totalIterations : null,
@@ -126,6 +124,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },
+      ...(figures.warnings.length ? { warnings: figures.warnings } : {}),
     };
     mergeResults(paths.metrics, metrics);
     logSummary(log, ev, metrics);

@@ -64,7 +64,7 @@ async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: strin
       : Array.from({ length: Math.min(10, N) }, (_, k) => Math.floor(((k + 0.5) * N) / Math.min(10, N)));
   const experiment = experimentOfConfig(loaded.name);
   const { backend, engine } = await makeBackend("auto", opts.threads, N, [shape.psi, shape.phi], log);
-  const figures = figureSaver(paths.figures);
+  const figures = figureSaver(paths.figures, log);
   try {
     const p = new ParamSet(shape, backend);
     loadCheckpoint(chosen.path, p);
@@ -75,12 +75,13 @@ async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: strin
       for (const step of ROLLOUT_FRAMES) {
         if (step > steps) continue;
         const title = `${label}: step ${step}`;
-        await figures.save(
-          ids[`t${step}`],
+        await figures.save(ids[`t${step}`], () =>
           rolloutPanel({ truth: c.truth, learned: c.learned, N, step, neurons, ...c.fits[step], title }),
         );
       }
-      await figures.save(ids.quality, rolloutQuality(c.metrics.every10, { title: `${label}: true vs learned over the rollout` }));
+      await figures.save(ids.quality, () =>
+        rolloutQuality(c.metrics.every10, { title: `${label}: true vs learned over the rollout` }),
+      );
       log(`${label}: R² ${fmtFit(c.metrics.t400)} at step 400, ${fmtFit(c.metrics.t800)} at step 800`);
     };
 
@@ -96,12 +97,10 @@ async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: strin
       const key = caseOf(experiment, [c.ff, ...c.percentages].join(",")) ?? `ff${c.ff}_types${c.percentages.join("-")}`;
       const net = generalisationNetwork(backend, p, trueW, types, c, type, sim.seed);
       const ids = generalisationFigures(key);
-      await figures.save(
-        ids.histogram,
+      await figures.save(ids.histogram, () =>
         typeHistogram(net.types, nTypes, { title: `new neuron types (${c.percentages.join(" / ")} %)` }),
       );
-      await figures.save(
-        ids.connectivity,
+      await figures.save(ids.connectivity, () =>
         connectivityHeatmap(net.W, N, {
           title: "new connectivity W",
           limit: 0.1,

@@ -59,6 +59,7 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
       `${dataDir}: dataset has ${data.N} neurons but ${loaded.file} says n_neurons = ${config.simulation.n_neurons}`,
     );
   }
+  if (data.xStd === 0) log(`warning: ${dataDir}: the activity is constant, so W, φ* and ψ* cannot be identified from it`);
   log(
     `data ${dataDir}: ${data.N} neurons, ${data.nFrames + 1} frames, Δt ${data.deltaT}, dx/dt from ${data.derivative}` +
       `, ground truth: ${[data.W && "W", data.types && "types"].filter(Boolean).join(" and ") || "none"}` +

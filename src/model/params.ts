@@ -112,15 +112,20 @@ export class ParamSet {
   }
 }
 
+/** How W starts: the reference's 𝒩(0, 1) noise, or zeros (psi* then gets its first gradient through W). */
+export type WInit = "normal" | "zeros";
+
 /**
  * The reference's initialisation: first Linear layer of each MLP as PyTorch's default
  * (weight and bias ~ U(−1/√fan_in, 1/√fan_in)); later layers weight ~ 𝒩(0, 0.1²), bias 0;
- * embeddings a = 1; W ~ 𝒩(0, 1) with zero diagonal.
+ * embeddings a = 1; W ~ 𝒩(0, 1) with zero diagonal, or W = 0 with `wInit` "zeros" (the normals
+ * are still drawn, so the MLPs start the same either way).
  */
-export function initParams(p: ParamSet, seed: number): void {
+export function initParams(p: ParamSet, seed: number, wInit: WInit = "normal"): void {
   const rng = new Rng(seed, STREAMS.modelInit);
   const { N } = p.shape;
   for (let k = 0; k < p.W.length; k++) p.W[k] = rng.normal();
+  if (wInit === "zeros") p.W.fill(0);
   for (let i = 0; i < N; i++) p.W[i * N + i] = 0;
   p.a.fill(1);
   for (const [layers, mlp] of [

@@ -15,7 +15,7 @@ import { Adam } from "../model/adam.js";
 import { saveCheckpoint } from "../model/checkpoint.js";
 import type { CurveWorkspace } from "../model/curves.js";
 import { Workspace, lossAndGrad } from "../model/gnn.js";
-import { ParamSet, initParams } from "../model/params.js";
+import { ParamSet, type WInit, initParams } from "../model/params.js";
 import { clearInterrupted } from "../run-folder/checkpoints.js";
 import {
   type ClusteringRecord,
@@ -53,6 +53,8 @@ export interface TrainOptions {
   outDir: string;
   schedule: Schedule;
   seed: number;
+  /** How W starts (default: the reference's 𝒩(0, 1)). */
+  wInit?: WInit;
   resume?: boolean;
   /** Polled between iterations: when it returns true, the state is saved and train returns. */
   shouldStop?: () => boolean;
@@ -159,7 +161,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         : `resuming at epoch ${st.epoch}, iteration ${st.iteration} (${st.totalIterations} done)`,
     );
   } else {
-    initParams(p, opts.seed);
+    initParams(p, opts.seed, opts.wInit);
     st = freshState(opts, adam, rng);
   }
 
