@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Benchmarks, one JSON line per measurement: `npm run bench -- [simulate] [--threads N]`.
+// Benchmarks, one JSON line per measurement:
+//   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N]
+//   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +13,13 @@ const args = process.argv.slice(2);
 const which = args.filter((a) => !a.startsWith("--"));
 const threadsArg = args.indexOf("--threads");
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : undefined;
-const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep };
-const selected = which.length ? which.filter((w) => w !== String(threads)) : ["simulate"];
+const option = (name, fallback) => {
+  const k = args.indexOf(name);
+  return k >= 0 ? args[k + 1] : fallback;
+};
+const optionValues = new Set(["--threads", "--recipes", "--iterations", "--data"].map(option).filter(Boolean));
+const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep, convergence: benchConvergence };
+const selected = which.length ? which.filter((w) => !optionValues.has(w)) : ["simulate"];
 for (const name of selected) {
   if (!benches[name]) {
     console.error(`unknown bench "${name}" (known: ${Object.keys(benches).join(", ")})`);
@@ -79,6 +86,51 @@ async function benchGenerate() {
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Iterations and seconds to W R² 0.9 / 0.99 / 0.999 on Figure 2's data, one line per recipe, and
+ * the model's quality where it stopped (R² 0.999 or the --iterations cap).
+ */
+async function benchConvergence() {
+  const { loadConfig } = await import(join(root, "dist/config/load.js"));
+  const { generate } = await import(join(root, "dist/simulate/generate.js"));
+  const { loadTrainingData } = await import(join(root, "dist/train/data.js"));
+  const { recipeOverrides } = await import(join(root, "dist/train/recipes.js"));
+  const { signalModel } = await import(join(root, "dist/signal/registry.js"));
+  const { makeBackend } = await import(join(root, "dist/cli/backend.js"));
+  const { measureConvergence } = await import(join(root, "dist/analysis/convergence.js"));
+  const fig2 = join(root, "configs/signal_fig_2.yaml");
+  const dataDir = resolve(option("--data", join(root, "runs", "bench", "signal_fig_2", "data")));
+  if (!existsSync(join(dataDir, "dataset.json"))) {
+    console.error(`generating Figure 2's data into ${dataDir} (~800 MB, once)`);
+    await generate(loadConfig(fig2), { outDir: dataDir, threads });
+  }
+  const data = loadTrainingData(dataDir);
+  const maxIterations = Number(option("--iterations", "125000"));
+  for (const recipe of option("--recipes", "paper,fast").split(",")) {
+    const loaded = loadConfig(fig2, recipeOverrides(recipe));
+    const model = signalModel(loaded.config, loaded.file);
+    const shape = model.modelShape(data.N, loaded.config.graph_model);
+    const { backend, engine } = await makeBackend("auto", threads, data.N, [shape.psi, shape.phi], (s) => console.error(s));
+    const outDir = mkdtempSync(join(tmpdir(), "ngnn-conv-"));
+    try {
+      const r = await measureConvergence({
+        config: loaded.config,
+        model,
+        data,
+        params: data.meta.params,
+        backend,
+        outDir,
+        maxIterations,
+        wInit: loaded.config.training.W_init,
+      });
+      console.log(JSON.stringify({ bench: "convergence", recipe, backend: backend.name, threads: threads ?? null, ...r }));
+    } finally {
+      await engine?.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
   }
 }
 

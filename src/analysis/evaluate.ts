@@ -15,6 +15,7 @@ import { linspace, median } from "../core/stats.js";
 import type { Backend } from "../kernels/backend.js";
 import { CurveWorkspace, samplePhi, samplePsi } from "../model/curves.js";
 import type { ParamSet } from "../model/params.js";
+import type { SignalModel, TypeParams } from "../signal/signal-model.js";
 
 export interface Truth {
   W?: Float32Array;
@@ -22,6 +23,18 @@ export interface Truth {
   nTypes?: number;
   /** The true update function phi(x) of each type (SignalModel.truePhi with the type's parameters). */
   phi?: readonly ((x: number) => number)[];
+}
+
+/** The ground truth as the evaluation uses it: W, types and each type's true phi from the signal model. */
+export function truthFor(
+  model: Pick<SignalModel, "truePhi">,
+  params: TypeParams,
+  W?: Float32Array,
+  types?: Int32Array,
+  nTypes?: number,
+): Truth {
+  const phi = types && nTypes ? params.slice(0, nTypes).map((row) => (x: number) => model.truePhi(x, row)) : undefined;
+  return { W, types, nTypes, phi };
 }
 
 export interface EvalSettings {

@@ -1,6 +1,6 @@
 /** What `plot` and `test` need of a trained run: config, layout, training summary, checkpoint, truth, signal model. */
 import { basename, resolve } from "node:path";
-import type { Truth } from "../analysis/evaluate.js";
+import { type Truth, truthFor } from "../analysis/evaluate.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { ModelShape } from "../model/params.js";
 import { type CheckpointFile, finalCheckpoint, listCheckpoints } from "../run-folder/checkpoints.js";
@@ -50,7 +50,6 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoin
   if (!chosen) throw new Error(`${paths.models}: no checkpoints`);
   const { meta, W, types, nTypes } = loadGroundTruth(dataDir);
   const params = meta.params?.length ? meta.params : loaded.config.simulation.params;
-  const phi = types && nTypes ? params.slice(0, nTypes).map((row) => (x: number) => model.truePhi(x, row)) : undefined;
   const N = meta.n_neurons;
   return {
     loaded,
@@ -62,7 +61,7 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoin
     chosen,
     model,
     params,
-    truth: { W, types, nTypes, phi },
+    truth: truthFor(model, params, W, types, nTypes),
     N,
     shape: model.modelShape(N, loaded.config.graph_model),
   };

@@ -1,0 +1,26 @@
+/**
+ * Training recipes: named sets of config overrides (`section.key=value`, applied before the
+ * user's own --set). "paper" is the reference's recipe, what the paper's configs say unchanged;
+ * the others are neural-gnn's, measured by `npm run bench -- convergence` (README, "Recipes").
+ */
+export interface Recipe {
+  description: string;
+  overrides: readonly string[];
+}
+
+export const RECIPES = {
+  paper: { description: "the reference's recipe: the config as it is", overrides: [] },
+  fast: {
+    description: "W starts at 0 instead of 𝒩(0, 1) noise (neural-gnn's; same learning rates and schedule otherwise)",
+    overrides: ["training.W_init=zeros"],
+  },
+} as const satisfies Record<string, Recipe>;
+
+export type RecipeName = keyof typeof RECIPES;
+
+/** The overrides of recipe `name`, or a clear error listing the recipes. */
+export function recipeOverrides(name: string): readonly string[] {
+  const r = (RECIPES as Record<string, Recipe>)[name];
+  if (!r) throw new Error(`--recipe ${name}: unknown recipe (known: ${Object.keys(RECIPES).join(", ")})`);
+  return r.overrides;
+}
