@@ -1,5 +1,6 @@
 /** The `neural-gnn` command line. */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { commandLine, withRunLock } from "./command.js";
 import { generateCommand } from "./generate.js";
@@ -14,6 +15,28 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+};
+
+/**
+ * --threads: a positive integer, capped at the available cores with a warning (each thread is a
+ * worker with its own WebAssembly instance: --threads 999 took gigabytes before any work).
+ */
+export const threadsOption = (value: string): number => {
+  const n = positiveInt(value);
+  const cores = availableParallelism();
+  if (n <= cores) return n;
+  process.stderr.write(`neural-gnn: warning: --threads ${value}: only ${cores} cores are available; using ${cores}\n`);
+  return cores;
+};
+
+/** Most Euler steps of a rollout (`test --steps`): it keeps every step of every neuron, twice. */
+export const MAX_STEPS = 100_000;
+
+export const stepsOption = (value: string): number => {
+  const n = positiveInt(value);
+  if (n > MAX_STEPS)
+    throw new InvalidArgumentError(`must be at most ${MAX_STEPS} (the rollout keeps every step of every neuron)`);
   return n;
 };
 
@@ -36,7 +59,7 @@ function configCommand(
     .argument("[config]", configHelp)
     .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
     .option("--runs <dir>", "folder holding run folders", "runs")
-    .option("--threads <n>", "compute threads (default: all cores)", positiveInt)
+    .option("--threads <n>", "compute threads (default and maximum: all cores)", threadsOption)
     .option("-q, --quiet", "no progress output");
 }
 
@@ -98,7 +121,7 @@ export function program(): Command {
     "rollout of the trained model against the true system (Supp Fig 2); --new-params: generalisation (Supp Figs 5, 6)",
   )
     .option("--new-params <ff,p0,p1,…>", "modified network: fill fraction and percent per type (repeatable)", collect, [])
-    .option("--steps <n>", "Euler steps of the rollout", positiveInt, 1000)
+    .option("--steps <n>", `Euler steps of the rollout (at most ${MAX_STEPS})`, stepsOption, 1000)
     .option("--checkpoint <file>", "test this checkpoint instead of the final one")
     .action(async (config: string | undefined, opts) => {
       await testCommand(config, opts);

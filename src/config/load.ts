@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
-import { type Document, LineCounter, isMap, isScalar, parseDocument, parse as parseYaml } from "yaml";
+import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument, parse as parseYaml } from "yaml";
 import type { ZodIssue } from "zod";
 import { type Config, configSchema, knownKeys } from "./schema.js";
 
@@ -50,19 +50,42 @@ export function parseConfig(text: string, file: string, overrides: readonly stri
     const where = `${file}:${pos.line}:${pos.col}`;
     throw new ConfigError(`${where}: malformed YAML: ${e.message.split("\n")[0]}`);
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    // Throws on an alias without its anchor, or on too many aliases (an "alias bomb").
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ConfigError(`${file}: malformed YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(`${file}: a config must be a YAML mapping with sections simulation, graph_model, plotting, training`);
   }
-  for (const o of overrides) applyOverride(raw as Record<string, unknown>, o);
+  // Keys set by --set: their errors name the override, not the file's line (whose value was replaced).
+  const overridden = new Map<string, string>();
+  for (const o of overrides) overridden.set(applyOverride(raw as Record<string, unknown>, o).join("."), o);
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const messages = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, doc, lineCounter, file));
+  const ctx: IssueContext = { doc, lc: lineCounter, file, raw, overridden };
+  const messages = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, ctx));
   const more = result.error.issues.length > 5 ? `\n  … and ${result.error.issues.length - 5} more` : "";
   throw new ConfigError(messages.join("\n") + more);
 }
 
-function describeIssue(issue: ZodIssue, doc: Document, lc: LineCounter, file: string): string {
+interface IssueContext {
+  doc: Document;
+  lc: LineCounter;
+  file: string;
+  /** The config object that was validated (after overrides). */
+  raw: unknown;
+  /** "section.key" → the --set text that replaced it. */
+  overridden: ReadonlyMap<string, string>;
+}
+
+/** Issue codes whose message reads better with the offending value: "n_neurons = -5: must be ≥ 1". */
+const SHOW_VALUE = new Set(["invalid_type", "too_small", "too_big", "not_finite", "not_multiple_of"]);
+
+function describeIssue(issue: ZodIssue, ctx: IssueContext): string {
+  const { doc, lc, file } = ctx;
   if (issue.code === "unrecognized_keys") {
     return issue.keys
       .map((key) => {
@@ -73,12 +96,52 @@ function describeIssue(issue: ZodIssue, doc: Document, lc: LineCounter, file: st
       })
       .join("\n");
   }
-  const where = locate(doc, lc, issue.path, false) ?? locate(doc, lc, issue.path.slice(0, -1), false) ?? "";
   const key = issue.path.join(".") || "(top level)";
+  const value = valueAt(ctx.raw, issue.path);
   if (issue.code === "invalid_type" && issue.received === "undefined") {
-    return `${file}${where}: missing required key "${key}"`;
+    return `${file}${locate(doc, lc, issue.path.slice(0, -1), false) ?? ""}: missing required key "${key}"`;
   }
-  return `${file}${where}: ${key}: ${issue.message}`;
+  const message =
+    SHOW_VALUE.has(issue.code) && value !== undefined ? `${key} = ${show(value)}: ${issue.message}` : `${key}: ${issue.message}`;
+  const own = overrideOf(ctx.overridden, issue.path);
+  if (own) return `--set ${own}: ${message}`;
+  // A check between keys (custom issue) lists the other keys involved: name an override among them.
+  const related = (issue.code === "custom" ? ((issue.params?.related as string[] | undefined) ?? []) : []).map((k) => [
+    ...issue.path.slice(0, -1),
+    k,
+  ]);
+  const other = related.map((p) => overrideOf(ctx.overridden, p)).find((o) => o !== undefined);
+  const where = locate(doc, lc, issue.path, false) ?? locate(doc, lc, issue.path.slice(0, -1), false) ?? "";
+  return `${file}${where}: ${message}${other ? ` (with --set ${other})` : ""}`;
+}
+
+/** The --set text that replaced `path` or one of its ancestors, if any. */
+function overrideOf(overridden: ReadonlyMap<string, string>, path: readonly (string | number)[]): string | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const o = overridden.get(path.slice(0, n).join("."));
+    if (o !== undefined) return o;
+  }
+  return undefined;
+}
+
+function valueAt(obj: unknown, path: readonly (string | number)[]): unknown {
+  let v = obj;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+/** A value as written in a message (strings quoted, long values cut). */
+function show(v: unknown): string {
+  let text: string;
+  try {
+    text = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = String(v);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** ":line:col" of the key (keyNode) or value at `path`, or undefined when it is not in the file. */
@@ -86,6 +149,11 @@ function locate(doc: Document, lc: LineCounter, path: readonly (string | number)
   if (path.length === 0) return undefined;
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length; i++) {
+    if (isSeq(node) && typeof path[i] === "number") {
+      node = node.items[path[i] as number];
+      if (node === undefined) return undefined;
+      continue;
+    }
     if (!isMap(node)) return undefined;
     const pair = node.items.find((p) => isScalar(p.key) && p.key.value === path[i]);
     if (!pair) return undefined;
@@ -98,8 +166,8 @@ function locate(doc: Document, lc: LineCounter, path: readonly (string | number)
   return `:${line}:${col}`;
 }
 
-/** Apply "section.key=value" (value parsed as YAML) to the raw config object. */
-export function applyOverride(raw: Record<string, unknown>, override: string): void {
+/** Apply "section.key=value" (value parsed as YAML) to the raw config object; returns the key path. */
+export function applyOverride(raw: Record<string, unknown>, override: string): string[] {
   const eq = override.indexOf("=");
   if (eq <= 0) throw new ConfigError(`--set ${override}: expected section.key=value`);
   const keyPath = override.slice(0, eq).trim().split(".");
@@ -123,9 +191,13 @@ export function applyOverride(raw: Record<string, unknown>, override: string): v
       obj[k] = value;
     } else {
       if (obj[k] === undefined || obj[k] === null) obj[k] = {};
+      if (typeof obj[k] !== "object" || Array.isArray(obj[k])) {
+        throw new ConfigError(`--set ${override}: "${keyPath.slice(0, i + 1).join(".")}" is not a mapping in the config`);
+      }
       obj = obj[k] as Record<string, unknown>;
     }
   }
+  return keyPath;
 }
 
 /** The known key closest to `key` (edit distance, case-insensitive), if reasonably close. */

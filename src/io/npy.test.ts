@@ -1,8 +1,20 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasNumpy, python, tempDir } from "../../test/helpers.js";
-import { NpyWriter, npyHeader, parseNpy, readNpy, readNpyF32, readNpyRows, writeNpy } from "./npy.js";
+import { NpyError, NpyWriter, npyHeader, parseNpy, readNpy, readNpyF32, readNpyHeader, readNpyRows, writeNpy } from "./npy.js";
+
+/** An .npy file with a hand-written header dict and `data` bytes. */
+function rawNpy(dict: string, data: Uint8Array = new Uint8Array(0), version = 1): Buffer {
+  const pre = version === 1 ? 10 : 12;
+  const text = Buffer.from(`${dict}\n`, "latin1");
+  const head = Buffer.alloc(pre);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(head);
+  if (version === 1) head.writeUInt16LE(text.length, 8);
+  else head.writeUInt32LE(text.length, 8);
+  return Buffer.concat([head, text, data]);
+}
 
 describe(".npy files", () => {
   it("round-trips float32, float64 and int32 arrays", () => {
@@ -47,6 +59,67 @@ describe(".npy files", () => {
     expect(() => readNpy(join(dir, "trunc.npy"))).toThrowError(/trunc\.npy: truncated data/);
     expect(() => readNpy(join(dir, "missing.npy"))).toThrowError(/missing\.npy: cannot read \(ENOENT\)/);
     expect(() => readNpyF32(join(dir, "t.npy"), [2, 2])).toThrowError(/expected shape \(2, 2\), found \(4\)/);
+  });
+
+  it("checks the header against the file size and the expected shape before reading any data", () => {
+    const dir = tempDir();
+    const f = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    // A header that claims 10¹² float32 values in a 100-byte file: refused without allocating them.
+    const huge = f("huge.npy", rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }"));
+    expect(() => readNpy(huge)).toThrowError(
+      /huge\.npy: truncated data: expected 4000000000000 bytes for shape \(1000000, 1000000\) of <f4, found 0/,
+    );
+    expect(() => readNpyRows(huge, 0, 1)).toThrowError(/huge\.npy: truncated data/);
+    const overflow = f(
+      "overflow.npy",
+      rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (999999999999999, 999999999999999), }"),
+    );
+    expect(() => readNpy(overflow)).toThrowError(/overflow\.npy: shape \(999999999999999, 999999999999999\) of <f8 is too large/);
+    // Header length beyond the file, or beyond any sane header.
+    const long = rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4), 2);
+    long.writeUInt32LE(0xfffffff0, 8);
+    expect(() => readNpy(f("long.npy", long))).toThrowError(/long\.npy: \.npy header of 4294967280 bytes is too large/);
+    // Trailing bytes after the data mean the header and the file disagree.
+    writeNpy(join(dir, "ok.npy"), Float32Array.of(1, 2, 3, 4), [2, 2]);
+    const ok = readFileSync(join(dir, "ok.npy"));
+    expect(() => readNpy(f("trailing.npy", Buffer.concat([ok, Buffer.alloc(8)])))).toThrowError(
+      /trailing\.npy: 8 bytes after the data of shape \(2, 2\) of <f4/,
+    );
+    expect(() => readNpy(f("shape.npy", rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1e9,), }")))).toThrowError(
+      /shape\.npy: bad shape \(1e9,\)/,
+    );
+    expect(() => readNpy(f("dtype.npy", rawNpy("{'descr': 'toString', 'fortran_order': False, 'shape': (), }")))).toThrowError(
+      /dtype\.npy: unsupported dtype 'toString'/,
+    );
+    // The expected shape is checked from the header.
+    expect(readNpyHeader(join(dir, "ok.npy"))).toMatchObject({ dtype: "<f4", shape: [2, 2], count: 4, dataBytes: 16 });
+    expect(() => readNpy(join(dir, "ok.npy"), { shape: [4, 4] })).toThrowError(
+      /ok\.npy: expected shape \(4, 4\), found \(2, 2\)/,
+    );
+    expect(() => readNpyRows(join(dir, "ok.npy"), 1, -1)).toThrowError(/ok\.npy: rows 1\.\.0 out of range/);
+    expect(() => readNpyRows(join(dir, "ok.npy"), 0.5, 1)).toThrowError(/out of range/);
+  });
+
+  it("refuses devices, directories and FIFOs at once, naming the file", () => {
+    const dir = tempDir();
+    const fifo = join(dir, "fifo.npy");
+    execFileSync("mkfifo", [fifo]);
+    const cases: [string, string][] = [
+      ["/dev/zero", "a character device"],
+      [dir, "a directory"],
+      [fifo, "a FIFO"],
+    ];
+    for (const [path, kind] of cases) {
+      for (const read of [() => readNpy(path), () => readNpyRows(path, 0, 1), () => readNpyHeader(path)]) {
+        const t0 = performance.now();
+        expect(read).toThrowError(NpyError);
+        expect(read).toThrowError(`${path}: not a regular file (${kind})`);
+        expect(performance.now() - t0).toBeLessThan(1000);
+      }
+    }
   });
 
   it("copies data that is not aligned for its dtype", () => {

@@ -3,7 +3,19 @@
  * file's bytes when aligned, no copy), write whole arrays atomically, or stream frames into a file
  * whose shape is known in advance (`NpyWriter`).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  constants,
+  type Stats,
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { tempPath } from "./atomic.js";
 
 export type NpyDtype = "<f4" | "<f8" | "<i4" | "<i8" | "|u1" | "|b1";
@@ -53,82 +65,185 @@ export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Buffer {
   return header;
 }
 
-/** Parse an `.npy` file's bytes; `name` is used in error messages. With `headerOnly`, data is empty. */
-export function parseNpy(bytes: Uint8Array, name: string, headerOnly = false): NpyArray {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Largest header accepted (numpy writes under 1 KiB; version 2 allows 4 GiB, which we refuse to read). */
+export const MAX_NPY_HEADER_BYTES = 1 << 20;
+
+/** What the header of an `.npy` file says, checked against the file's size. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** Byte offset of the data in the file. */
+  dataOffset: number;
+  /** Number of elements (product of the shape) and data bytes (elements × dtype size). */
+  count: number;
+  dataBytes: number;
+}
+
+/** Bytes of the fixed preamble: magic (6), version (2), header length (2 in version 1, 4 in 2 and 3). */
+function preamble(buf: Buffer, name: string): { start: number; headerLen: number; major: number } {
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) throw new NpyError(`${name}: not a .npy file (bad magic)`);
   const major = buf[6];
-  let headerLen: number;
-  let start: number;
-  if (major === 1) {
-    headerLen = buf.readUInt16LE(8);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    headerLen = buf.readUInt32LE(8);
-    start = 12;
-  } else {
-    throw new NpyError(`${name}: unsupported .npy version ${major}`);
+  if (major === 1) return { start: 10, headerLen: buf.readUInt16LE(8), major };
+  if (major === 2 || major === 3) {
+    if (buf.length < 12) throw new NpyError(`${name}: truncated .npy header`);
+    return { start: 12, headerLen: buf.readUInt32LE(8), major };
   }
-  if (start + headerLen > buf.length) throw new NpyError(`${name}: truncated .npy header`);
-  const header = buf.toString(major === 3 ? "utf8" : "latin1", start, start + headerLen);
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new NpyError(`${name}: malformed .npy header: ${header.trim()}`);
+  throw new NpyError(`${name}: unsupported .npy version ${major}`);
+}
+
+/** Parse the header dictionary text; `fileBytes` (the whole file's length) bounds the data. */
+function headerDict(text: string, name: string, dataOffset: number, fileBytes: number): NpyHeader {
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (!descr || !fortran || shapeText === undefined)
+    throw new NpyError(`${name}: malformed .npy header: ${JSON.stringify(text.trim().slice(0, 200))}`);
   if (fortran === "True") throw new NpyError(`${name}: Fortran-order arrays are not supported (save with np.ascontiguousarray)`);
-  const dtype = (
-    descr === "<f4" || descr === "<f8" || descr === "<i4" || descr === "<i8" || descr === "|u1" || descr === "|b1"
-      ? descr
-      : undefined
-  ) as NpyDtype | undefined;
+  const dtype = (Object.hasOwn(DTYPES, descr) ? descr : undefined) as NpyDtype | undefined;
   if (!dtype)
     throw new NpyError(
       `${name}: unsupported dtype '${descr}' (supported: float32, float64, int32, int64, uint8, bool; little-endian)`,
     );
-  const shape = shapeText
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => Number.parseInt(s, 10));
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyError(`${name}: bad shape (${shapeText})`);
+  const parts = shapeText.split(",").map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+  if (parts.length === 1 && parts[0] === "") parts.pop();
+  if (parts.some((d) => !/^\d{1,15}$/.test(d))) throw new NpyError(`${name}: bad shape (${shapeText})`);
+  const shape = parts.map(Number);
+  const size = DTYPES[dtype].bytes;
   const count = shape.reduce((a, b) => a * b, 1);
+  const dataBytes = count * size;
+  const shown = `shape (${shape.join(", ")}) of ${dtype}`;
+  if (!Number.isSafeInteger(dataBytes)) throw new NpyError(`${name}: ${shown} is too large`);
+  const found = fileBytes - dataOffset;
+  if (found < dataBytes) throw new NpyError(`${name}: truncated data: expected ${dataBytes} bytes for ${shown}, found ${found}`);
+  if (found > dataBytes)
+    throw new NpyError(`${name}: ${found - dataBytes} bytes after the data of ${shown} (corrupt or not written by numpy)`);
+  return { dtype, shape, dataOffset, count, dataBytes };
+}
+
+/** The header of an `.npy` file held in `buf` (whose length is the file's). */
+function headerOf(buf: Buffer, name: string): NpyHeader {
+  const { start, headerLen, major } = preamble(buf, name);
+  if (start + headerLen > buf.length) throw new NpyError(`${name}: truncated .npy header`);
+  const text = buf.toString(major === 3 ? "utf8" : "latin1", start, start + headerLen);
+  return headerDict(text, name, start + headerLen, buf.length);
+}
+
+/** Parse an `.npy` file's bytes; `name` is used in error messages. With `headerOnly`, data is empty. */
+export function parseNpy(bytes: Uint8Array, name: string, headerOnly = false): NpyArray {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { dtype, shape, dataOffset, count, dataBytes } = headerOf(buf, name);
   const { bytes: size, make } = DTYPES[dtype];
-  const dataStart = start + headerLen;
   if (headerOnly) return { dtype, shape, data: make(new ArrayBuffer(0), 0, 0) };
-  if (buf.length - dataStart < count * size) {
-    throw new NpyError(
-      `${name}: truncated data: expected ${count * size} bytes for shape (${shape.join(", ")}), found ${buf.length - dataStart}`,
-    );
-  }
-  const abs = buf.byteOffset + dataStart;
+  const abs = buf.byteOffset + dataOffset;
   let data: NpyData;
   if (abs % size === 0) {
     data = make(buf.buffer as ArrayBuffer, abs, count);
   } else {
-    const copy = new Uint8Array(count * size);
-    copy.set(buf.subarray(dataStart, dataStart + count * size));
+    const copy = new Uint8Array(dataBytes);
+    copy.set(buf.subarray(dataOffset, dataOffset + dataBytes));
     data = make(copy.buffer, 0, count);
   }
   return { dtype, shape, data };
 }
 
-/** Read an `.npy` file. */
-export function readNpy(path: string): NpyArray {
-  let bytes: Buffer;
+const KIND: [keyof Stats, string][] = [
+  ["isDirectory", "a directory"],
+  ["isCharacterDevice", "a character device"],
+  ["isBlockDevice", "a block device"],
+  ["isFIFO", "a FIFO"],
+  ["isSocket", "a socket"],
+];
+
+/** Open a regular file for reading (a device, FIFO or directory is refused before it is opened). */
+function openRegular(path: string): { fd: number; size: number } {
+  let st: Stats;
   try {
-    bytes = readFileSync(path);
+    st = statSync(path);
   } catch (e) {
     throw new NpyError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
-  return parseNpy(bytes, path);
+  if (!st.isFile()) {
+    const kind = KIND.find(([k]) => (st[k] as () => boolean).call(st))?.[1] ?? "not a regular file";
+    throw new NpyError(`${path}: not a regular file (${kind})`);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new NpyError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  return { fd, size: fstatSync(fd).size };
+}
+
+/** Fill `bytes` from `fd` at file position `pos`. */
+function readFully(fd: number, bytes: Uint8Array, pos: number, path: string): void {
+  let off = 0;
+  while (off < bytes.length) {
+    const n = readSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30), pos + off);
+    if (n === 0) throw new NpyError(`${path}: truncated data (the file shrank while it was read)`);
+    off += n;
+  }
+}
+
+/** Read and check the header of an open `.npy` file of `size` bytes. */
+function readHeaderFd(fd: number, size: number, path: string): NpyHeader {
+  const pre = Buffer.alloc(Math.min(12, size));
+  readFully(fd, pre, 0, path);
+  const { start, headerLen } = preamble(pre, path);
+  if (headerLen > MAX_NPY_HEADER_BYTES) throw new NpyError(`${path}: .npy header of ${headerLen} bytes is too large`);
+  if (start + headerLen > size) throw new NpyError(`${path}: truncated .npy header`);
+  const head = Buffer.alloc(start + headerLen);
+  readFully(fd, head, 0, path);
+  const { major } = preamble(head, path);
+  return headerDict(head.toString(major === 3 ? "utf8" : "latin1", start, start + headerLen), path, start + headerLen, size);
+}
+
+/** The header of an `.npy` file (dtype, shape), checked against the file's size, without reading the data. */
+export function readNpyHeader(path: string): NpyHeader {
+  const { fd, size } = openRegular(path);
+  try {
+    return readHeaderFd(fd, size, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkShape(found: readonly number[], expected: readonly number[] | undefined, path: string): void {
+  if (expected && (found.length !== expected.length || found.some((d, i) => d !== expected[i]))) {
+    throw new NpyError(`${path}: expected shape (${expected.join(", ")}), found (${found.join(", ")})`);
+  }
+}
+
+/** An ArrayBuffer of `bytes` bytes, or an NpyError naming the file when memory does not allow it. */
+function allocate(bytes: number, path: string): ArrayBuffer {
+  try {
+    return new ArrayBuffer(bytes);
+  } catch {
+    throw new NpyError(`${path}: cannot hold ${bytes} bytes of data in memory`);
+  }
+}
+
+/**
+ * Read an `.npy` file. The header is checked (magic, header length, shape × dtype size against the
+ * file's size and, when given, `options.shape`) before any data is read.
+ */
+export function readNpy(path: string, options: { shape?: readonly number[] } = {}): NpyArray {
+  const { fd, size } = openRegular(path);
+  try {
+    const h = readHeaderFd(fd, size, path);
+    checkShape(h.shape, options.shape, path);
+    const buffer = allocate(h.dataBytes, path);
+    readFully(fd, new Uint8Array(buffer), h.dataOffset, path);
+    return { dtype: h.dtype, shape: h.shape, data: DTYPES[h.dtype].make(buffer, 0, h.count) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Read an `.npy` file as float32 (float64 is converted), checking the shape when `shape` is given. */
 export function readNpyF32(path: string, shape?: readonly number[]): NpyArray<Float32Array> {
-  const a = readNpy(path);
-  if (shape && (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i]))) {
-    throw new NpyError(`${path}: expected shape (${shape.join(", ")}), found (${a.shape.join(", ")})`);
-  }
+  const a = readNpy(path, { shape });
   if (a.data instanceof Float32Array) return a as NpyArray<Float32Array>;
   if (a.data instanceof Float64Array) return { dtype: "<f4", shape: a.shape, data: Float32Array.from(a.data) };
   throw new NpyError(`${path}: expected a float32 or float64 array, found dtype ${a.dtype}`);
@@ -202,30 +317,18 @@ export class NpyWriter {
  * rest of the file (for large [T, N] activity files). Returns float32 [count, ...rest].
  */
 export function readNpyRows(path: string, start: number, count: number): NpyArray<Float32Array> {
-  const fd = openSync(path, "r");
+  const { fd, size } = openRegular(path);
   try {
-    const head = Buffer.alloc(4096);
-    const got = readSync(fd, head, 0, head.length, 0);
-    const major = head[6];
-    const start0 = major === 1 ? 10 : 12;
-    const headerLen = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
-    if (start0 + headerLen > got) throw new NpyError(`${path}: header too large`);
-    const meta = parseNpy(Buffer.concat([head.subarray(0, start0 + headerLen), Buffer.alloc(0)]), path, true);
-    if (meta.dtype !== "<f4") throw new NpyError(`${path}: expected float32, found ${meta.dtype}`);
-    const rows = meta.shape[0];
-    const rowLen = meta.shape.slice(1).reduce((a, b) => a * b, 1);
-    if (start < 0 || start + count > rows)
+    const h = readHeaderFd(fd, size, path);
+    if (h.dtype !== "<f4") throw new NpyError(`${path}: expected float32, found ${h.dtype}`);
+    if (h.shape.length === 0) throw new NpyError(`${path}: expected an array with rows, found a scalar`);
+    const rows = h.shape[0];
+    const rowLen = h.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > rows)
       throw new NpyError(`${path}: rows ${start}..${start + count} out of range (0..${rows})`);
-    const data = new Float32Array(count * rowLen);
-    const bytes = new Uint8Array(data.buffer);
-    let off = 0;
-    const pos = start0 + headerLen + start * rowLen * 4;
-    while (off < bytes.length) {
-      const n = readSync(fd, bytes, off, bytes.length - off, pos + off);
-      if (n === 0) throw new NpyError(`${path}: truncated data`);
-      off += n;
-    }
-    return { dtype: "<f4", shape: [count, ...meta.shape.slice(1)], data };
+    const data = new Float32Array(allocate(count * rowLen * 4, path));
+    readFully(fd, new Uint8Array(data.buffer), h.dataOffset + start * rowLen * 4, path);
+    return { dtype: "<f4", shape: [count, ...h.shape.slice(1)], data };
   } finally {
     closeSync(fd);
   }

@@ -4,7 +4,7 @@
  * raw little-endian tensor bytes. Written atomically; read with checks that name the file and the
  * problem.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { writeFileAtomic } from "./atomic.js";
 
 export interface NamedTensor {
@@ -45,6 +45,9 @@ export function writeSafetensors(path: string, tensors: readonly NamedTensor[], 
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
 /** Parse a safetensors file's bytes into float32 tensors (F64 is converted); `name` for messages. */
 export function decodeSafetensors(
   bytes: Uint8Array,
@@ -54,37 +57,46 @@ export function decodeSafetensors(
   if (buf.length < 8) throw new SafetensorsError(`${name}: not a safetensors file (too short)`);
   const hlen = Number(buf.readBigUInt64LE(0));
   if (hlen <= 0 || 8 + hlen > buf.length) throw new SafetensorsError(`${name}: corrupted safetensors header length (${hlen})`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
     header = JSON.parse(buf.toString("utf8", 8, 8 + hlen));
   } catch (e) {
     throw new SafetensorsError(`${name}: corrupted safetensors header (${(e as Error).message})`);
   }
+  if (!isObject(header)) throw new SafetensorsError(`${name}: corrupted safetensors header (not a JSON object)`);
   const dataStart = 8 + hlen;
+  const dataBytes = buf.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
   let metadata: Record<string, string> = {};
   for (const [key, entry] of Object.entries(header)) {
     if (key === "__metadata__") {
+      if (!isObject(entry) || !Object.values(entry).every((v) => typeof v === "string"))
+        throw new SafetensorsError(`${name}: __metadata__ must map names to strings`);
       metadata = entry as Record<string, string>;
       continue;
     }
-    const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!Array.isArray(e.shape) || !Array.isArray(e.data_offsets))
+    if (!isObject(entry) || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets))
       throw new SafetensorsError(`${name}: tensor ${key} has a malformed header entry`);
-    const [begin, end] = e.data_offsets;
-    const n = e.shape.reduce((a, b) => a * b, 1);
-    const size = e.dtype === "F32" ? 4 : e.dtype === "F64" ? 8 : 0;
-    if (!size) throw new SafetensorsError(`${name}: tensor ${key} has unsupported dtype ${e.dtype} (F32 or F64 expected)`);
-    if (end - begin !== n * size || dataStart + end > buf.length || begin < 0) {
+    const shape = entry.shape as unknown[];
+    const offsets = entry.data_offsets as unknown[];
+    if (!shape.every(isCount)) throw new SafetensorsError(`${name}: tensor ${key} has a bad shape ${JSON.stringify(shape)}`);
+    if (offsets.length !== 2 || !offsets.every(isCount))
+      throw new SafetensorsError(`${name}: tensor ${key} has bad data_offsets ${JSON.stringify(offsets)}`);
+    const [begin, end] = offsets as [number, number];
+    const n = (shape as number[]).reduce((a, b) => a * b, 1);
+    const size = entry.dtype === "F32" ? 4 : entry.dtype === "F64" ? 8 : 0;
+    if (!size)
       throw new SafetensorsError(
-        `${name}: tensor ${key} data is truncated or inconsistent with its shape (${e.shape.join(", ")})`,
+        `${name}: tensor ${key} has unsupported dtype ${JSON.stringify(entry.dtype)} (F32 or F64 expected)`,
       );
+    if (end < begin || end - begin !== n * size || end > dataBytes) {
+      throw new SafetensorsError(`${name}: tensor ${key} data is truncated or inconsistent with its shape (${shape.join(", ")})`);
     }
     const raw = buf.subarray(dataStart + begin, dataStart + end);
     const data = new Float32Array(n);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let k = 0; k < n; k++) data[k] = size === 4 ? view.getFloat32(4 * k, true) : view.getFloat64(8 * k, true);
-    tensors.set(key, { name: key, shape: e.shape, data });
+    tensors.set(key, { name: key, shape: shape as number[], data });
   }
   return { tensors, metadata };
 }
@@ -92,8 +104,12 @@ export function decodeSafetensors(
 export function readSafetensors(path: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
   let bytes: Buffer;
   try {
+    // stat first: reading a FIFO would block, a device would not end.
+    const st = statSync(path);
+    if (!st.isFile()) throw new SafetensorsError(`${path}: not a regular file`);
     bytes = readFileSync(path);
   } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
     throw new SafetensorsError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   return decodeSafetensors(bytes, path);

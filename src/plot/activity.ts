@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
-import { downsampleMinMax, plotSvg } from "./svg.js";
+import { downsampleMinMax, noDataNote, plotSvg, safeDomain } from "./svg.js";
 
 export interface ActivityTracesOptions {
   title?: string;
@@ -29,8 +29,14 @@ export function activityTraces(x: readonly ArrayLike<number>[], options: Activit
     marginTop: options.title ? 36 : 20,
     title: options.title,
     x: { label: "time (frames)", domain: [0, Math.max(1, frames - 1)], labelAnchor: "center", labelArrow: "none" },
-    y: { label: "neuron index (offset traces)", labelAnchor: "center", labelArrow: "none" },
+    y: {
+      label: "neuron index (offset traces)",
+      domain: safeDomain(rows.map((r) => r.y)),
+      labelAnchor: "center",
+      labelArrow: "none",
+    },
     marks: [
+      ...(rows.length === 0 ? [noDataNote()] : []),
       Plot.line(rows, {
         x: "t",
         y: "y",

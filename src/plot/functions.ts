@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
-import { type PanelSize, panelLayout, plotSvg } from "./svg.js";
+import { type PanelSize, clipLines, noDataNote, panelLayout, plotSvg, safeDomain } from "./svg.js";
 
 const GREY = "#d3d3d3";
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -17,13 +17,18 @@ export function embeddingPanel(
   types?: ArrayLike<number>,
   o: PanelSize & { normalise?: boolean } = {},
 ): string {
-  const N = a.length / d;
+  if (!(Number.isInteger(d) && d >= 1)) throw new Error(`embeddingPanel: embedding dimension ${d} is not a positive integer`);
+  const N = Math.floor(a.length / d);
   const pts = Array.from({ length: N }, (_, i) => ({ x: a[i * d], y: d > 1 ? a[i * d + 1] : 0, t: types?.[i] }));
   if (o.normalise) {
-    // Min-max per dimension to [0, 1] (the training montage).
+    // Min-max per dimension to [0, 1] (the training montage); a constant dimension goes to 0.5.
     for (const k of ["x", "y"] as const) {
-      const lo = Math.min(...pts.map((p) => p[k]));
-      const hi = Math.max(...pts.map((p) => p[k]));
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const p of pts) {
+        if (p[k] < lo) lo = p[k];
+        if (p[k] > hi) hi = p[k];
+      }
       for (const p of pts) p[k] = hi > lo ? (p[k] - lo) / (hi - lo) : 0.5;
     }
   }
@@ -35,9 +40,13 @@ export function embeddingPanel(
   return plotSvg({
     ...panelLayout(o),
     inset: dom ? 0 : 12,
-    x: { label: "aᵢ₀", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
-    y: { label: "aᵢ₁", domain: dom, labelAnchor: "center", labelArrow: "none", ticks: 5 },
-    marks: [Plot.frame(), Plot.dot(pts, { x: "x", y: "y", r: 4, fill: (p: { t?: number }) => typeColor(p.t), fillOpacity: 0.4 })],
+    x: { label: "aᵢ₀", domain: dom ?? safeDomain(pts.map((p) => p.x)), labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    y: { label: "aᵢ₁", domain: dom ?? safeDomain(pts.map((p) => p.y)), labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    marks: [
+      Plot.frame(),
+      Plot.dot(pts, { x: "x", y: "y", r: 4, fill: (p: { t?: number }) => typeColor(p.t), fillOpacity: 0.4 }),
+      ...(N === 0 ? [noDataNote()] : []),
+    ],
   });
 }
 
@@ -53,12 +62,16 @@ export function phiPanel(
   o: PanelSize & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
 ): string {
   const nR = r.length;
-  const N = F.length / nR;
-  const learned: { x: number; y: number; n: number; t?: number }[] = [];
-  for (let n = 0; n < N; n += o.every ?? 1) {
+  const N = nR > 0 ? Math.floor(F.length / nR) : 0;
+  const every = Math.max(1, Math.floor(o.every ?? 1)) || 1;
+  let learned: { x: number; y: number; n: number; t?: number }[] = [];
+  for (let n = 0; n < N; n += every) {
     for (let k = 0; k < nR; k++) learned.push({ x: r[k], y: round2(F[n * nR + k]), n, t: types?.[n] });
   }
-  const truePts = truth.flatMap((f, t) => Array.from(r, (x) => ({ x, y: round2(f(x)), t })));
+  let truePts = truth.flatMap((f, t) => Array.from(r, (x) => ({ x, y: round2(f(x)), t })));
+  // Curves far outside the fixed y domain are cut near the frame (see clipLines).
+  learned = clipLines(learned, { x: "x", y: "y", z: "n" }, o.yDomain);
+  truePts = clipLines(truePts, { x: "x", y: "y", z: "t" }, o.yDomain);
   return plotSvg({
     ...panelLayout(o),
     x: { label: "xᵢ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
@@ -85,8 +98,17 @@ export function psiPanel(
   y: ArrayLike<number>,
   o: PanelSize & { xDomain: [number, number]; yDomain: [number, number] },
 ): string {
-  const learned = Array.from(r, (x, k) => ({ x, y: round2(y[k]) }));
-  const truth = Array.from(r, (x) => ({ x, y: round2(Math.tanh(x)) }));
+  // Curves far outside the fixed y domain are cut near the frame (see clipLines).
+  const learned = clipLines(
+    Array.from(r, (x, k) => ({ x, y: round2(y[k]) })),
+    { x: "x", y: "y" },
+    o.yDomain,
+  );
+  const truth = clipLines(
+    Array.from(r, (x) => ({ x, y: round2(Math.tanh(x)) })),
+    { x: "x", y: "y" },
+    o.yDomain,
+  );
   return plotSvg({
     ...panelLayout(o),
     x: { label: "xⱼ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
@@ -103,10 +125,17 @@ export function psiPanel(
 export function r2Curve(points: { iteration: number; r2: number }[], epochStarts: number[], o: PanelSize = {}): string {
   return plotSvg({
     ...panelLayout({ width: 640, height: 360, ...o }),
-    x: { label: "iterations", labelAnchor: "center", labelArrow: "none", ticks: 6 },
+    x: {
+      label: "iterations",
+      domain: safeDomain(points.map((p) => p.iteration)),
+      labelAnchor: "center",
+      labelArrow: "none",
+      ticks: 6,
+    },
     y: { label: "W R²", domain: [0, 1], labelAnchor: "center", labelArrow: "none", ticks: 5, grid: true },
     marks: [
       Plot.frame(),
+      ...(points.length === 0 ? [noDataNote()] : []),
       Plot.ruleX(epochStarts, { stroke: "#ccc", strokeDasharray: "3,3" }),
       Plot.line(points, { x: "iteration", y: "r2", stroke: TAB10[0], strokeWidth: 2 }),
       Plot.dot(points, { x: "iteration", y: "r2", r: 2, fill: TAB10[0] }),

@@ -48,13 +48,15 @@ function upscale(rgb: Uint8Array, w: number, h: number, f: number): Uint8Array {
 /** SVG of the heatmap of W ([N, N] row-major). */
 export function connectivityHeatmap(W: ArrayLike<number>, N: number, options: HeatmapOptions = {}): string {
   const lim = options.limit ?? 1.1 * absQuantile(W, 0.99);
-  const L = lim > 0 ? lim : 1;
+  const L = Number.isFinite(lim) && lim > 0 ? lim : 1;
+  if (!(Number.isInteger(N) && N >= 0)) throw new Error(`connectivityHeatmap: N = ${N} is not a size`);
   const size = 440;
   const x0 = 70;
   const y0 = options.note ? 56 : 40;
   const width = x0 + size + 110;
   const height = y0 + size + 60;
-  const main = pngDataUri(encodePngRgb(bwrImage(W, N, N, L), N, N));
+  // An empty matrix (N = 0) has no image, only the frame and a note.
+  const main = N > 0 ? pngDataUri(encodePngRgb(bwrImage(W, N, N, L), N, N)) : undefined;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif" font-size="13">`,
@@ -65,7 +67,9 @@ export function connectivityHeatmap(W: ArrayLike<number>, N: number, options: He
   if (options.note)
     parts.push(`<text x="${x0 + size / 2}" y="42" text-anchor="middle" font-size="12" fill="#444">${esc(options.note)}</text>`);
   parts.push(
-    `<image x="${x0}" y="${y0}" width="${size}" height="${size}" preserveAspectRatio="none" href="${main}"/>`,
+    main
+      ? `<image x="${x0}" y="${y0}" width="${size}" height="${size}" preserveAspectRatio="none" href="${main}"/>`
+      : `<text x="${x0 + size / 2}" y="${y0 + size / 2}" text-anchor="middle" font-size="15" fill="#888">no data</text>`,
     `<rect x="${x0}" y="${y0}" width="${size}" height="${size}" fill="none" stroke="black" stroke-width="1"/>`,
   );
   // Ticks 1 and N, axis labels.
@@ -120,6 +124,7 @@ export function connectivityHeatmap(W: ArrayLike<number>, N: number, options: He
 
 /** Every `stride`-th row and column of W [N, N] (a small view of a large matrix for thumbnails). */
 export function strided(W: ArrayLike<number>, N: number, stride: number): { M: Float32Array; n: number } {
+  if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`strided: stride ${stride} is not a positive integer`);
   const n = Math.ceil(N / stride);
   const M = new Float32Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M[i * n + j] = W[i * stride * N + j * stride];

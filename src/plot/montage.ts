@@ -31,7 +31,7 @@ export function montage(panels: string[][], o: MontageOptions): string {
   const cell = o.cell ?? 240;
   const left = 50;
   const top = o.title ? 70 : 40;
-  const cols = Math.max(...panels.map((r) => r.length));
+  const cols = Math.max(0, ...panels.map((r) => r.length));
   const width = left + cols * cell;
   const height = top + panels.length * cell;
   const parts = [
@@ -52,8 +52,10 @@ export function montage(panels: string[][], o: MontageOptions): string {
   return `${parts.join("\n")}\n`;
 }
 
-/** Place standalone SVGs side by side in one SVG (each keeps its own size). */
+/** Place standalone SVGs side by side in one SVG (each keeps its own size); none gives a "no data" note. */
 export function sideBySide(panels: string[]): string {
+  if (panels.length === 0)
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40" viewBox="0 0 200 40" font-family="DejaVu Sans, sans-serif"><rect width="200" height="40" fill="white"/><text x="100" y="25" text-anchor="middle" font-size="15" fill="#888">no data</text></svg>\n`;
   let x = 0;
   let height = 0;
   const parts: string[] = [];

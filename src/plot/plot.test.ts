@@ -33,9 +33,18 @@ describe("figure panels", () => {
     expect(svg).toContain(`spectral radius ${Number(Math.hypot(0.2, 0.9).toPrecision(4))}`);
   });
 
-  it("is deterministic", () => {
-    expect(connectivityHeatmap(W6, 6)).toBe(connectivityHeatmap(W6, 6));
-    expect(eigenSpectrum([1], [0])).toBe(eigenSpectrum([1], [0]));
+  it("labels what a reader needs: heatmap ticks 1 and N, colour bar ±L, a strided view's full size; spectrum axes ±1.1ρ", () => {
+    const texts = (svg: string) => Array.from(svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g), (m) => m[1]);
+    const heat = texts(connectivityHeatmap(W6, 6, { title: "W", limit: 0.25 }));
+    expect(heat.filter((t) => t === "1")).toHaveLength(2);
+    expect(heat.filter((t) => t === "6")).toHaveLength(2);
+    expect(heat).toEqual(expect.arrayContaining(["W", "0.25", "0", "-0.25", "presynaptic neuron j", "postsynaptic neuron i"]));
+    // A strided view of a 1000-neuron W still says 1000 at its last ticks.
+    expect(texts(connectivityHeatmap(W6, 6, { lastTick: 1000 })).filter((t) => t === "1000")).toHaveLength(2);
+    // Spectral radius 2 → axes from −2.2 to 2.2: the outermost tick labels are ±2.
+    const spec = texts(eigenSpectrum([2, -1], [0, 1]));
+    expect(spec).toEqual(expect.arrayContaining(["eigenvalues of W — spectral radius 2", "−2", "2", "Re(λ)", "Im(λ)"]));
+    expect(spec).not.toContain("3");
   });
 
   it("renders SVG to PNG with the pinned font", async () => {

@@ -1,9 +1,12 @@
 /**
  * Minimal PNG encoder (8-bit RGB, no interlace) for the raster images embedded in SVG figures,
- * and SVG → PNG rendering with resvg and a pinned font (DejaVu Sans, shipped as an npm package).
+ * and SVG → PNG rendering with resvg and a pinned font (DejaVu Sans, shipped as an npm package),
+ * in a child process (png-render.js) so that resvg can never abort this one.
  */
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
 
 const CRC_TABLE = (() => {
@@ -70,13 +73,61 @@ function pinnedFonts(): string[] {
   return fontFiles;
 }
 
-/** Render an SVG string to PNG at `scale`× its size, with the pinned font only (reproducible). */
+/** Largest PNG rendered, in pixels per side and in all (an RGBA canvas of 2²⁶ pixels is 256 MiB). */
+export const MAX_PNG_SIDE = 32_767;
+export const MAX_PNG_PIXELS = 2 ** 26;
+
+/** The PNG size of `svg` at `scale`×, or an Error when it is not an <svg> document of sensible size. */
+export function pngSize(svg: string, scale = 2): { width: number; height: number } {
+  const open = /^\s*(?:<\?xml[^>]*>\s*)?(<svg\b[^>]*>)/.exec(svg)?.[1];
+  if (!open) throw new Error("cannot render as PNG: not an <svg> document");
+  if (!/<\/svg>\s*$/.test(svg)) throw new Error("cannot render as PNG: the <svg> document is not closed");
+  const size = (name: string) => {
+    const text = new RegExp(`\\s${name}="([^"]*)"`).exec(open)?.[1];
+    const v = Number(text);
+    if (text === undefined || text.trim() === "" || !Number.isFinite(v) || v <= 0)
+      throw new Error(`cannot render as PNG: the <svg> ${name} is ${text === undefined ? "missing" : JSON.stringify(text)}`);
+    return Math.ceil(v * scale);
+  };
+  if (!(Number.isFinite(scale) && scale > 0)) throw new Error(`cannot render as PNG: scale ${scale}`);
+  const width = size("width");
+  const height = size("height");
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS)
+    throw new Error(`cannot render as PNG: ${width} × ${height} pixels is too large`);
+  return { width, height };
+}
+
+const RENDERER = fileURLToPath(new URL("./png-render.js", import.meta.url));
+
+/**
+ * Render an SVG string to PNG at `scale`× its size, with the pinned font only (reproducible).
+ * The size is checked first; resvg runs in a child process, so that an input on which it aborts
+ * (a Rust panic, e.g. a clipped group lying wholly far outside the canvas) is a normal Error here.
+ */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
-  const { Resvg } = await import("@resvg/resvg-js");
-  const r = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: scale },
-    background: "white",
-    font: { fontFiles: pinnedFonts(), loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+  pngSize(svg, scale);
+  const request = JSON.stringify({ svg, scale, fonts: pinnedFonts(), family: FONT_FAMILY });
+  return new Promise<Buffer>((resolve, reject) => {
+    const child = spawn(process.execPath, [RENDERER], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.stdin.on("error", () => {}); // the child's exit status says what went wrong
+    child.on("error", (e) => reject(new Error(`cannot render as PNG: ${e.message}`)));
+    child.on("close", (code, signal) => {
+      if (code === 0) return resolve(Buffer.concat(out));
+      // A panic prints "thread '…' panicked at /…/crates/resvg/src/geom.rs:27:61:" then its message.
+      const text = Buffer.concat(err)
+        .toString("utf8")
+        .replace(/\/\S*\/crates\//g, "");
+      const lines = text.split("\n").map((l) => l.trim());
+      const at = lines.findIndex((l) => /panicked at/.test(l));
+      const why = at >= 0 ? `${lines[at].replace(/^thread '[^']*' /, "")} ${lines[at + 1] ?? ""}` : (lines.find((l) => l) ?? "");
+      reject(
+        new Error(`cannot render as PNG: resvg ${signal ? `aborted (${signal})` : "failed"}${why ? `: ${why.trim()}` : ""}`),
+      );
+    });
+    child.stdin.end(request);
   });
-  return r.render().asPng();
 }

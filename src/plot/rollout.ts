@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { TAB10 } from "./colors.js";
 import { sideBySide } from "./montage.js";
-import { cornerText, panelLayout, plotSvg } from "./svg.js";
+import { clipLines, cornerText, noDataNote, panelLayout, plotSvg, safeDomain } from "./svg.js";
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -28,7 +28,7 @@ export interface RolloutPanelInput {
 
 /** Traces up to `step` and the scatter at `step`, side by side. */
 export function rolloutPanel(o: RolloutPanelInput): string {
-  const steps = o.truth.length / o.N - 1;
+  const steps = o.N > 0 ? Math.max(0, Math.floor(o.truth.length / o.N) - 1) : 0;
   // At most ~400 points per trace, always ending at `step`.
   const stride = Math.max(1, Math.ceil(o.step / 400));
   const ts: number[] = [];
@@ -47,7 +47,7 @@ export function rolloutPanel(o: RolloutPanelInput): string {
     marginTop: o.title ? 40 : 20,
     title: o.title,
     style: { fontSize: "13px" },
-    x: { label: "time (Euler steps)", domain: [0, steps], labelAnchor: "center", labelArrow: "none" },
+    x: { label: "time (Euler steps)", domain: [0, Math.max(1, steps)], labelAnchor: "center", labelArrow: "none" },
     y: { label: "xᵢ (offset by 25 per neuron)", ticks: [], labelAnchor: "center", labelArrow: "none" },
     marks: [
       Plot.frame(),
@@ -66,19 +66,27 @@ export function rolloutPanel(o: RolloutPanelInput): string {
     lo = Math.min(lo, x[i]);
     hi = Math.max(hi, x[i]);
   }
+  const shown = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "—");
   const marks: Plot.Markish[] = [
     Plot.frame(),
-    Plot.line(
-      [
-        [lo, lo],
-        [hi, hi],
-      ],
-      { stroke: "#bbb" },
-    ),
     Plot.dot(pts, { x: "x", y: "y", r: 2, fill: "black", fillOpacity: 0.4 }),
-    ...cornerText([`R² ${o.r2.toFixed(3)}`, `slope ${Number.isFinite(o.slope) ? o.slope.toFixed(3) : "—"}`]),
+    ...cornerText([`R² ${shown(o.r2)}`, `slope ${shown(o.slope)}`]),
   ];
-  if (Number.isFinite(o.slope) && Number.isFinite(lo)) {
+  if (pts.length === 0) marks.push(noDataNote());
+  if (Number.isFinite(lo) && Number.isFinite(hi)) {
+    marks.splice(
+      1,
+      0,
+      Plot.line(
+        [
+          [lo, lo],
+          [hi, hi],
+        ],
+        { stroke: "#bbb" },
+      ),
+    );
+  }
+  if (Number.isFinite(o.slope) && Number.isFinite(o.intercept) && Number.isFinite(lo) && Number.isFinite(hi)) {
     const fit = [lo, hi].map((v) => [v, o.slope * v + o.intercept]);
     marks.push(Plot.line(fit, { stroke: "#d62728", strokeDasharray: "6,4", strokeWidth: 2 }));
   }
@@ -90,8 +98,14 @@ export function rolloutPanel(o: RolloutPanelInput): string {
     marginBottom: 50,
     marginTop: o.title ? 40 : 20,
     style: { fontSize: "13px" },
-    x: { label: `true xᵢ at step ${o.step}`, labelAnchor: "center", labelArrow: "none", ticks: 5 },
-    y: { label: "learned xᵢ", labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    x: {
+      label: `true xᵢ at step ${o.step}`,
+      domain: safeDomain(pts.map((p) => p.x)),
+      labelAnchor: "center",
+      labelArrow: "none",
+      ticks: 5,
+    },
+    y: { label: "learned xᵢ", domain: safeDomain(pts.map((p) => p.y)), labelAnchor: "center", labelArrow: "none", ticks: 5 },
     marks,
   });
   return sideBySide([traces, scatter]);
@@ -99,17 +113,28 @@ export function rolloutPanel(o: RolloutPanelInput): string {
 
 /** R² and slope of the rollout scatter against time step. */
 export function rolloutQuality(points: { step: number; r2: number; slope: number }[], o: { title?: string } = {}): string {
-  const rows = points.flatMap((p) => [
-    { step: p.step, v: p.r2, what: "R²" },
-    { step: p.step, v: Number.isFinite(p.slope) ? p.slope : Number.NaN, what: "slope" },
-  ]);
+  // R² of a diverged rollout can be −10⁶: cut near the frame (see clipLines).
+  const rows = clipLines(
+    points.flatMap((p) => [
+      { step: p.step, v: p.r2, what: "R²" },
+      { step: p.step, v: Number.isFinite(p.slope) ? p.slope : Number.NaN, what: "slope" },
+    ]),
+    { x: "step", y: "v", z: "what" },
+    [0, 1.2],
+  );
   return plotSvg({
     ...panelLayout({ width: 640, height: 360, ...o }, 50),
-    x: { label: "time (Euler steps)", labelAnchor: "center", labelArrow: "none" },
+    x: {
+      label: "time (Euler steps)",
+      domain: safeDomain(points.map((p) => p.step)),
+      labelAnchor: "center",
+      labelArrow: "none",
+    },
     y: { label: "R², slope", domain: [0, 1.2], labelAnchor: "center", labelArrow: "none", grid: true },
     color: { domain: ["R²", "slope"], range: [TAB10[0], TAB10[1]] },
     marks: [
       Plot.frame(),
+      ...(points.length === 0 ? [noDataNote()] : []),
       Plot.line(rows, { x: "step", y: "v", stroke: "what", strokeWidth: 2, clip: true }),
       // Key (a Plot legend would wrap the SVG in HTML).
       ...["R²", "slope"].map((what, i) =>
@@ -126,14 +151,20 @@ export function rolloutQuality(points: { step: number; r2: number; slope: number
   });
 }
 
-/** Counts of neurons per type, annotated. */
+/** Counts of neurons per type, annotated (types ≥ nTypes get bars of their own). */
 export function typeHistogram(types: ArrayLike<number>, nTypes: number, o: { title?: string } = {}): string {
-  const counts = Array.from({ length: nTypes }, (_, t) => ({ t: String(t), n: 0 }));
+  let bars = Number.isInteger(nTypes) && nTypes > 0 ? nTypes : 0;
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i];
+    if (!(Number.isInteger(t) && t >= 0)) throw new Error(`typeHistogram: neuron ${i} has type ${t}, not an index ≥ 0`);
+    if (t >= bars) bars = t + 1;
+  }
+  const counts = Array.from({ length: bars }, (_, t) => ({ t: String(t), n: 0 }));
   for (let i = 0; i < types.length; i++) counts[types[i]].n++;
   return plotSvg({
     ...panelLayout({ width: 400, height: 360, ...o }, 50),
     x: { type: "band", label: "neuron type", labelAnchor: "center", labelArrow: "none" },
-    y: { label: "neurons", domain: [0, types.length], labelAnchor: "center", labelArrow: "none" },
+    y: { label: "neurons", domain: [0, Math.max(1, types.length)], labelAnchor: "center", labelArrow: "none" },
     marks: [
       Plot.barY(counts, { x: "t", y: "n", fill: (d: { t: string }) => TAB10[Number(d.t) % 10] }),
       Plot.text(counts, { x: "t", y: "n", text: (d: { n: number }) => String(d.n), dy: -8 }),

@@ -24,13 +24,16 @@ export interface ScatterOptions {
   identity?: boolean;
 }
 
+/** The finite values' range padded by 5 %; [c − 1, c + 1] for a constant, [−1, 1] without finite values. */
 function range(v: ArrayLike<number>): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k])) continue;
     if (v[k] < lo) lo = v[k];
     if (v[k] > hi) hi = v[k];
   }
+  if (lo > hi) return [-1, 1];
   if (!(hi > lo)) return [lo - 1, lo + 1];
   const pad = 0.05 * (hi - lo);
   return [lo - pad, hi + pad];
@@ -41,11 +44,12 @@ export function rasterScatter(x: ArrayLike<number>, y: ArrayLike<number>, o: Sca
   const width = o.width ?? 480;
   const height = o.height ?? 480;
   const m = { left: 70, right: 20, top: o.title ? 40 : 20, bottom: 50 };
-  const xd = o.xDomain ?? range(x);
-  const yd = o.yDomain ?? range(y);
-  // Raster at 2× the frame size in pixels.
-  const fw = width - m.left - m.right;
-  const fh = height - m.top - m.bottom;
+  const usable = (d: [number, number] | undefined) => d && Number.isFinite(d[0]) && Number.isFinite(d[1]) && d[1] > d[0];
+  const xd = usable(o.xDomain) ? (o.xDomain as [number, number]) : range(x);
+  const yd = usable(o.yDomain) ? (o.yDomain as [number, number]) : range(y);
+  // Raster at 2× the frame size in pixels (at least one).
+  const fw = Math.max(1, Math.floor(width - m.left - m.right));
+  const fh = Math.max(1, Math.floor(height - m.top - m.bottom));
   const rw = 2 * fw;
   const rh = 2 * fh;
   const count = new Uint32Array(rw * rh);

@@ -6,7 +6,8 @@ export function eigenSpectrum(re: ArrayLike<number>, im: ArrayLike<number>, opti
   let rho = 0;
   const pts: { re: number; im: number }[] = [];
   for (let i = 0; i < re.length; i++) {
-    rho = Math.max(rho, Math.hypot(re[i], im[i]));
+    const r = Math.hypot(re[i], im[i]);
+    if (Number.isFinite(r)) rho = Math.max(rho, r);
     pts.push({ re: Math.round(re[i] * 1e5) / 1e5, im: Math.round(im[i] * 1e5) / 1e5 });
   }
   const circle = Array.from({ length: 181 }, (_, k) => {

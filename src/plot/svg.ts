@@ -113,3 +113,83 @@ export function downsampleMinMax(y: ArrayLike<number>, buckets: number): { i: nu
   }
   return out;
 }
+
+/**
+ * A scale domain for data that may be degenerate: undefined (Plot's own extent of the data) when
+ * the finite values span a range, else a padded domain around a constant ([c − d, c + d], d = 10 %
+ * of |c| or 1) or [0, 1] when there is no finite value, so the axis keeps ticks and a frame.
+ */
+export function safeDomain(values: Iterable<number>): [number, number] | undefined {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi > lo) return undefined;
+  if (lo > hi) return [0, 1];
+  const d = Math.abs(lo) * 0.1 || 1;
+  return [lo - d, lo + d];
+}
+
+/** A centred grey "no data" note (for panels drawn from nothing). */
+export function noDataNote(): Plot.Markish {
+  return Plot.text(["no data"], { frameAnchor: "middle", fontSize: 15, fill: "#888" });
+}
+
+/**
+ * Cut lines to a band around their y `domain` (one span above and below): a segment that leaves the
+ * band ends on its edge and the line breaks (a NaN point) until it comes back; non-finite points
+ * break it too. Inside the band the drawing is unchanged and Plot's clip does the rest at the
+ * frame. Without this, a curve lying wholly far outside a clipped frame makes a group whose
+ * bounds resvg cannot place, and it aborts the process. `z` keys separate lines (as Plot's z).
+ */
+export function clipLines<T extends object>(
+  rows: readonly T[],
+  keys: { x: keyof T; y: keyof T; z?: keyof T },
+  domain: readonly [number, number],
+): T[] {
+  const span = Math.abs(domain[1] - domain[0]) || Math.abs(domain[0]) || 1;
+  const lo = Math.min(domain[0], domain[1]) - span;
+  const hi = Math.max(domain[0], domain[1]) + span;
+  const X = (r: T) => r[keys.x] as number;
+  const Y = (r: T) => r[keys.y] as number;
+  const at = (r: T, x: number, y: number) => ({ ...r, [keys.x]: x, [keys.y]: y }) as T;
+  const groups = new Map<unknown, T[]>();
+  for (const r of rows) {
+    const k = keys.z === undefined ? 0 : r[keys.z];
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const out: T[] = [];
+  const inBand = (y: number) => y >= lo && y <= hi;
+  for (const g of groups.values()) {
+    let prev: T | undefined;
+    for (const r of g) {
+      const x = X(r);
+      const y = Y(r);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        out.push(at(r, Number.NaN, Number.NaN));
+        prev = undefined;
+        continue;
+      }
+      if (prev !== undefined) {
+        const px = X(prev);
+        const py = Y(prev);
+        // Where the segment prev → r crosses the band's edges, in order along it.
+        const crossings = [lo, hi]
+          .filter((e) => (py - e) * (y - e) < 0)
+          .map((e) => ({ t: (e - py) / (y - py), e }))
+          .sort((u, v) => u.t - v.t);
+        for (const { t, e } of crossings) out.push(at(r, px + t * (x - px), e));
+        // Leaving the band: the line breaks until it comes back.
+        if (!inBand(y) && (inBand(py) || crossings.length > 0)) out.push(at(r, Number.NaN, Number.NaN));
+      }
+      if (inBand(y)) out.push(r);
+      prev = r;
+    }
+  }
+  return out;
+}

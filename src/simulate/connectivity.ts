@@ -5,7 +5,7 @@ import { Rng, STREAMS } from "../core/rng.js";
  * (Lorentz / Gaussian / uniform), or loaded from a `.npy` file; then Dale's law and the
  * filling-factor mask are applied.
  */
-import { readNpy } from "../io/npy.js";
+import { readNpy, readNpyHeader } from "../io/npy.js";
 
 export type ConnectivityType = "Lorentz" | "Gaussian" | "uniform";
 
@@ -51,10 +51,12 @@ export function drawConnectivity(
 
 /** Load W from a `.npy` file of shape [N, N] (float32 or float64). */
 export function loadConnectivity(path: string, N: number): Float32Array {
-  const a = readNpy(path);
-  if (a.shape.length !== 2 || a.shape[0] !== N || a.shape[1] !== N) {
-    throw new Error(`${path}: connectivity must have shape (${N}, ${N}) for n_neurons = ${N}, found (${a.shape.join(", ")})`);
+  // The header alone is checked first: a wrong (or huge) file is never read whole.
+  const { shape } = readNpyHeader(path);
+  if (shape.length !== 2 || shape[0] !== N || shape[1] !== N) {
+    throw new Error(`${path}: connectivity must have shape (${N}, ${N}) for n_neurons = ${N}, found (${shape.join(", ")})`);
   }
+  const a = readNpy(path);
   let W: Float32Array;
   if (a.data instanceof Float32Array) W = Float32Array.from(a.data);
   else if (a.data instanceof Float64Array) W = Float32Array.from(a.data);

@@ -6,8 +6,9 @@
  *   neuron_types.npy   int32 [N] (optional ground truth)
  *   connectivity.npy   float32 [N, N], W[i, j] from j to i (optional ground truth)
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { LIMITS } from "../config/schema.js";
 
 export const DATASET_FORMAT = "neural-gnn-dataset";
 export const DATASET_VERSION = 1;
@@ -54,25 +55,63 @@ export interface DatasetMeta {
   generator?: { name: string; version: string; seconds: number; threads: number };
 }
 
+/** A dataset folder that cannot be used: the message names the file and what is wrong with it. */
+export class DatasetError extends Error {
+  override name = "DatasetError";
+}
+
+/** dataset.json is a few kilobytes; anything much larger is not one. */
+const MAX_META_BYTES = 16 << 20;
+
 /** Read and check `dataset.json` in `dir`. */
 export function readDatasetMeta(dir: string): DatasetMeta {
   const path = join(dir, DATASET_FILES.meta);
   let text: string;
   try {
+    // stat first: reading a FIFO would block, a device would not end.
+    const st = statSync(path);
+    if (!st.isFile()) throw new DatasetError(`${path}: not a regular file`);
+    if (st.size > MAX_META_BYTES) throw new DatasetError(`${path}: ${st.size} bytes is too large for dataset metadata`);
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`${path}: cannot read dataset metadata (${(e as NodeJS.ErrnoException).code ?? e})`);
+    if (e instanceof DatasetError) throw e;
+    throw new DatasetError(`${path}: cannot read dataset metadata (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
-  let meta: DatasetMeta;
+  let parsed: unknown;
   try {
-    meta = JSON.parse(text) as DatasetMeta;
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: malformed JSON (${(e as Error).message})`);
+    throw new DatasetError(`${path}: malformed JSON (${(e as Error).message})`);
   }
-  if (meta.format !== DATASET_FORMAT) throw new Error(`${path}: "format" must be "${DATASET_FORMAT}"`);
-  for (const k of ["n_neurons", "n_frames", "delta_t"] as const) {
-    if (typeof meta[k] !== "number" || !(meta[k] > 0)) throw new Error(`${path}: "${k}" must be a positive number`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new DatasetError(`${path}: must be a JSON object`);
+  const meta = parsed as DatasetMeta;
+  const m = parsed as Record<string, unknown>;
+  const bad = (key: string, what: string) =>
+    new DatasetError(`${path}: "${key}" must be ${what}, found ${JSON.stringify(m[key]) ?? "nothing"}`);
+  if (meta.format !== DATASET_FORMAT) throw bad("format", `"${DATASET_FORMAT}"`);
+  const integer = (key: string, lo: number, hi: number) => {
+    const v = m[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) throw bad(key, `an integer from ${lo} to ${hi}`);
+  };
+  integer("n_neurons", 1, LIMITS.maxNeurons);
+  integer("n_frames", 1, LIMITS.maxActivityValues);
+  if (typeof meta.delta_t !== "number" || !Number.isFinite(meta.delta_t) || !(meta.delta_t > 0))
+    throw bad("delta_t", "a positive number");
+  if (meta.n_frames * meta.n_neurons > LIMITS.maxActivityValues) {
+    throw new DatasetError(
+      `${path}: ${meta.n_frames} frames × ${meta.n_neurons} neurons is more than one float32 array holds (${LIMITS.maxActivityValues} values)`,
+    );
   }
+  if (m.n_neuron_types !== undefined) integer("n_neuron_types", 1, meta.n_neurons);
+  if (
+    m.params !== undefined &&
+    !(
+      Array.isArray(m.params) &&
+      m.params.every((row) => Array.isArray(row) && row.every((v) => typeof v === "number" && Number.isFinite(v)))
+    )
+  )
+    throw bad("params", "a list of rows of numbers");
   return meta;
 }
 

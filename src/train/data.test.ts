@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers.js";
 import { writeNpy } from "../io/npy.js";
-import { loadTrainingData } from "./data.js";
+import { DatasetError, loadGroundTruth, loadTrainingData } from "./data.js";
 
 /** A small valid dataset folder: N neurons, R frames, x[t, i] = sin(0.1 t + i). */
 function writeDataset(N: number, R: number, opts: { derivative?: boolean; meta?: object } = {}): string {
@@ -77,5 +77,58 @@ describe("loading a dataset for training", () => {
     const dir2 = writeDataset(4, 30);
     rmSync(join(dir2, "activity.npy"));
     expect(() => loadTrainingData(dir2)).toThrowError(/activity\.npy: missing/);
+  });
+
+  it("refuses neuron types outside 0 … n_neuron_types − 1, naming the file, the index and the value", () => {
+    const dir = writeDataset(4, 30, { meta: { n_neuron_types: 4 } });
+    writeNpy(join(dir, "neuron_types.npy"), Int32Array.of(0, 1, 7, 3), [4]);
+    const message =
+      /neuron_types\.npy: neuron type 7 at index 2 is out of range: .*dataset\.json has n_neuron_types = 4 \(types 0 to 3\)/;
+    expect(() => loadTrainingData(dir)).toThrowError(message);
+    expect(() => loadGroundTruth(dir)).toThrowError(message);
+    writeNpy(join(dir, "neuron_types.npy"), Int32Array.of(0, -1, 2, 3), [4]);
+    expect(() => loadGroundTruth(dir)).toThrowError(/neuron_types\.npy: negative neuron type -1 at index 1/);
+    // int64 values are checked before they are narrowed to int32 (2³² + 1 is not type 1).
+    writeNpy(join(dir, "neuron_types.npy"), BigInt64Array.of(0n, 2n ** 32n + 1n, 0n, 0n), [4]);
+    expect(() => loadGroundTruth(dir)).toThrowError(/neuron_types\.npy: value 4294967297 at index 1 does not fit in 32 bits/);
+    // Without n_neuron_types, the rows of params bound the types.
+    const dir2 = writeDataset(4, 30, { meta: { params: [[1, 2, 3]] } });
+    writeNpy(join(dir2, "neuron_types.npy"), Int32Array.of(0, 0, 1, 0), [4]);
+    expect(() => loadGroundTruth(dir2)).toThrowError(/neuron type 1 at index 2 is out of range: .* has params for 1 types/);
+    // In range: nTypes comes from dataset.json even when the last type has no neuron.
+    writeNpy(join(dir, "neuron_types.npy"), Int32Array.of(0, 1, 1, 0), [4]);
+    expect(loadGroundTruth(dir).nTypes).toBe(4);
+  });
+
+  it("names a NaN of connectivity.npy as W[i, j]", () => {
+    const dir = writeDataset(3, 30);
+    const W = new Float32Array(9);
+    W[1 * 3 + 2] = Number.NaN;
+    writeNpy(join(dir, "connectivity.npy"), W, [3, 3]);
+    expect(() => loadGroundTruth(dir)).toThrowError(/connectivity\.npy: NaN at W\[1, 2\] \(the data must be finite\)/);
+  });
+
+  it("refuses a malformed dataset.json with a DatasetError naming it", () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /dataset\.json: must be a JSON object/],
+      [[1, 2], /dataset\.json: must be a JSON object/],
+      [{ format: "x" }, /dataset\.json: "format" must be "neural-gnn-dataset", found "x"/],
+      [{ n_neurons: "4" }, /"n_neurons" must be an integer from 1 to 32768, found "4"/],
+      [{ n_neurons: 1e9 }, /"n_neurons" must be an integer from 1 to 32768, found 1000000000/],
+      [{ n_frames: 2.5 }, /"n_frames" must be an integer/],
+      [{ delta_t: 0 }, /"delta_t" must be a positive number, found 0/],
+      [{ n_neuron_types: 0 }, /"n_neuron_types" must be an integer from 1 to 4, found 0/],
+      [{ n_neuron_types: 5 }, /"n_neuron_types" must be an integer from 1 to 4, found 5/],
+      [{ params: [[1, "x"]] }, /"params" must be a list of rows of numbers/],
+      [{ n_frames: 2 ** 31, n_neurons: 4 }, /2147483648 frames × 4 neurons is more than one float32 array holds/],
+    ];
+    for (const [meta, message] of cases) {
+      const dir = writeDataset(4, 30);
+      const base = { format: "neural-gnn-dataset", version: 1, n_neurons: 4, n_frames: 30, delta_t: 0.01 };
+      const json = meta !== null && typeof meta === "object" && !Array.isArray(meta) ? { ...base, ...meta } : meta;
+      writeFileSync(join(dir, "dataset.json"), JSON.stringify(json));
+      expect(() => loadTrainingData(dir), JSON.stringify(meta)).toThrowError(DatasetError);
+      expect(() => loadTrainingData(dir), JSON.stringify(meta)).toThrowError(message);
+    }
   });
 });

@@ -7,9 +7,10 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { LIMITS } from "../config/schema.js";
 import { meanStd, roundHalfEven } from "../core/stats.js";
-import { type NpyArray, readNpy, readNpyF32 } from "../io/npy.js";
-import { DATASET_FILES, type DatasetMeta, firstNonFinite, readDatasetMeta } from "../simulate/dataset.js";
+import { type NpyArray, readNpy, readNpyHeader } from "../io/npy.js";
+import { DATASET_FILES, DatasetError, type DatasetMeta, firstNonFinite, readDatasetMeta } from "../simulate/dataset.js";
 
 export interface TrainingData {
   dir: string;
@@ -33,28 +34,49 @@ export interface TrainingData {
   xnorm: number;
 }
 
-export class DatasetError extends Error {
-  override name = "DatasetError";
-}
+export { DatasetError };
 
-function checkFinite(a: Float32Array, N: number, path: string): void {
+/** Where entry k of a [rows, N] array is, for messages: "frame 17, neuron 2" or "W[3, 5]". */
+type Where = (row: number, col: number) => string;
+const atFrame: Where = (t, i) => `frame ${t}, neuron ${i}`;
+const atWeight: Where = (i, j) => `W[${i}, ${j}]`;
+
+function checkFinite(a: Float32Array, N: number, path: string, where: Where = atFrame): void {
   const bad = firstNonFinite(a, N);
   if (bad) {
     const v = a[bad.frame * N + bad.neuron];
-    throw new DatasetError(`${path}: ${v} at frame ${bad.frame}, neuron ${bad.neuron} (the data must be finite)`);
+    throw new DatasetError(`${path}: ${v} at ${where(bad.frame, bad.neuron)} (the data must be finite)`);
   }
 }
 
-function expectShape(a: NpyArray, shape: number[], path: string, what: string): void {
+function expectShape(a: { shape: readonly number[] }, shape: number[], path: string, what: string): void {
   if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
     throw new DatasetError(`${path}: shape (${a.shape.join(", ")}) but ${what} needs (${shape.join(", ")})`);
   }
 }
 
+/** Read an .npy file after checking from its header alone that it has `shape` (so a wrong file is never read whole). */
+function readShaped(path: string, shape: number[], what: string): NpyArray {
+  expectShape(readNpyHeader(path), shape, path, what);
+  return readNpy(path);
+}
+
+/** As float32 (float64 converted). */
+function asF32(a: NpyArray, path: string): Float32Array {
+  if (a.data instanceof Float32Array) return a.data;
+  if (a.data instanceof Float64Array) return Float32Array.from(a.data);
+  throw new DatasetError(`${path}: expected a float32 or float64 array, found dtype ${a.dtype}`);
+}
+
 /** Integer array (int32, int64 or uint8 .npy) as Int32Array. */
 function toInt32(a: NpyArray, path: string): Int32Array {
   if (a.data instanceof Int32Array) return a.data;
-  if (a.data instanceof BigInt64Array) return Int32Array.from(a.data, (v) => Number(v));
+  if (a.data instanceof BigInt64Array) {
+    // Checked before narrowing: 2³² + 1 must not become type 1.
+    const i = a.data.findIndex((v) => v < -(2n ** 31n) || v >= 2n ** 31n);
+    if (i >= 0) throw new DatasetError(`${path}: value ${a.data[i]} at index ${i} does not fit in 32 bits`);
+    return Int32Array.from(a.data, (v) => Number(v));
+  }
   if (a.data instanceof Uint8Array && a.dtype === "|u1") return Int32Array.from(a.data);
   throw new DatasetError(`${path}: expected an integer array, found dtype ${a.dtype}`);
 }
@@ -65,27 +87,22 @@ export function loadTrainingData(dir: string): TrainingData {
   const N = meta.n_neurons;
   const R = meta.n_frames;
   const metaPath = join(dir, DATASET_FILES.meta);
-  if (!Number.isInteger(N) || !Number.isInteger(R))
-    throw new DatasetError(`${metaPath}: n_neurons and n_frames must be integers`);
-  if (R < 8) throw new DatasetError(`${metaPath}: n_frames = ${R}; training needs at least 8 frames`);
+  if (R < LIMITS.minStoredFrames)
+    throw new DatasetError(`${metaPath}: n_frames = ${R}; training needs at least ${LIMITS.minStoredFrames} frames`);
   const path = (f: string) => join(dir, f);
 
   const xp = path(DATASET_FILES.activity);
   if (!existsSync(xp)) throw new DatasetError(`${xp}: missing (the dataset's activity x [n_frames, n_neurons])`);
-  const xa = readNpyF32(xp);
-  expectShape(xa, [R, N], xp, `dataset.json (n_frames ${R}, n_neurons ${N})`);
-  checkFinite(xa.data, N, xp);
-  const x = xa.data;
+  const x = asF32(readShaped(xp, [R, N], `dataset.json (n_frames ${R}, n_neurons ${N})`), xp);
+  checkFinite(x, N, xp);
 
   const deltaT = meta.delta_t;
   const yp = path(DATASET_FILES.derivative);
   let y: Float32Array;
   let derivative: TrainingData["derivative"];
   if (existsSync(yp)) {
-    const ya = readNpyF32(yp);
-    expectShape(ya, [R, N], yp, "activity.npy");
-    checkFinite(ya.data, N, yp);
-    y = ya.data;
+    y = asF32(readShaped(yp, [R, N], "activity.npy"), yp);
+    checkFinite(y, N, yp);
     derivative = "derivative.npy";
   } else {
     y = new Float32Array(R * N);
@@ -107,31 +124,42 @@ export interface GroundTruth {
   nTypes?: number;
 }
 
-/** The optional ground truth of a dataset (connectivity.npy, neuron_types.npy), checked against n_neurons. */
+/**
+ * The optional ground truth of a dataset (connectivity.npy, neuron_types.npy), checked against
+ * dataset.json: W is [N, N] and finite; every type is in 0 … n_neuron_types − 1 (or, without
+ * n_neuron_types, below the number of rows of params), as the plots index per-type colours and
+ * parameters with it.
+ */
 export function loadGroundTruth(dir: string, meta: DatasetMeta = readDatasetMeta(dir)): GroundTruth {
   const N = meta.n_neurons;
   const path = (f: string) => join(dir, f);
   let W: Float32Array | undefined;
   const wp = path(DATASET_FILES.connectivity);
   if (existsSync(wp)) {
-    const wa = readNpyF32(wp);
-    expectShape(wa, [N, N], wp, `n_neurons = ${N}`);
-    checkFinite(wa.data, N, wp);
-    W = wa.data;
+    W = asF32(readShaped(wp, [N, N], `n_neurons = ${N}`), wp);
+    checkFinite(W, N, wp, atWeight);
   }
   let types: Int32Array | undefined;
   let nTypes: number | undefined;
   const tp = path(DATASET_FILES.types);
   if (existsSync(tp)) {
-    const ta = readNpy(tp);
-    expectShape(ta, [N], tp, `n_neurons = ${N}`);
-    types = toInt32(ta, tp);
+    types = toInt32(readShaped(tp, [N], `n_neurons = ${N}`), tp);
+    const metaPath = path(DATASET_FILES.meta);
+    const limit =
+      meta.n_neuron_types !== undefined
+        ? { n: meta.n_neuron_types, why: `${metaPath} has n_neuron_types = ${meta.n_neuron_types}` }
+        : meta.params?.length
+          ? { n: meta.params.length, why: `${metaPath} has params for ${meta.params.length} types` }
+          : undefined;
     let max = 0;
-    for (const t of types) {
-      if (t < 0) throw new DatasetError(`${tp}: negative neuron type ${t}`);
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i];
+      if (t < 0) throw new DatasetError(`${tp}: negative neuron type ${t} at index ${i}`);
+      if (limit && t >= limit.n)
+        throw new DatasetError(`${tp}: neuron type ${t} at index ${i} is out of range: ${limit.why} (types 0 to ${limit.n - 1})`);
       if (t > max) max = t;
     }
-    nTypes = Math.max(meta.n_neuron_types ?? 0, max + 1);
+    nTypes = limit?.n ?? max + 1;
   }
 
   return { meta, W, types, nTypes };
