@@ -9,7 +9,7 @@ import type { RunLayout } from "../run-folder/layout.js";
 import { signalModel } from "../signal/registry.js";
 import type { SignalModel, TypeParams } from "../signal/signal-model.js";
 import type { DatasetMeta } from "../simulate/dataset.js";
-import { loadGroundTruth } from "../train/data.js";
+import { loadTruth } from "../train/data.js";
 import { datasetFingerprint } from "./dataset.js";
 
 export interface TrainedRun {
@@ -48,7 +48,7 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoin
     ? { path: checkpoint, name: basename(checkpoint), epoch: -1, totalIterations: Number.NaN }
     : finalCheckpoint(checkpoints);
   if (!chosen) throw new Error(`${paths.models}: no checkpoints`);
-  const { meta, W, types, nTypes } = loadGroundTruth(dataDir);
+  const { meta, W, types, nTypes } = loadTruth(dataDir);
   const params = meta.params?.length ? meta.params : loaded.config.simulation.params;
   const N = meta.n_neurons;
   return {

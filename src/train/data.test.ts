@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers.js";
 import { writeNpy } from "../io/npy.js";
-import { DatasetError, loadGroundTruth, loadTrainingData } from "./data.js";
+import { DatasetError, loadTruth, loadTrainingData } from "./data.js";
 
 /** A small valid dataset folder: N neurons, R frames, x[t, i] = sin(0.1 t + i). */
 function writeDataset(N: number, R: number, opts: { derivative?: boolean; meta?: object } = {}): string {
@@ -85,19 +85,19 @@ describe("loading a dataset for training", () => {
     const message =
       /neuron_types\.npy: neuron type 7 at index 2 is out of range: .*dataset\.json has n_neuron_types = 4 \(types 0 to 3\)/;
     expect(() => loadTrainingData(dir)).toThrowError(message);
-    expect(() => loadGroundTruth(dir)).toThrowError(message);
+    expect(() => loadTruth(dir)).toThrowError(message);
     writeNpy(join(dir, "neuron_types.npy"), Int32Array.of(0, -1, 2, 3), [4]);
-    expect(() => loadGroundTruth(dir)).toThrowError(/neuron_types\.npy: negative neuron type -1 at index 1/);
+    expect(() => loadTruth(dir)).toThrowError(/neuron_types\.npy: negative neuron type -1 at index 1/);
     // int64 values are checked before they are narrowed to int32 (2³² + 1 is not type 1).
     writeNpy(join(dir, "neuron_types.npy"), BigInt64Array.of(0n, 2n ** 32n + 1n, 0n, 0n), [4]);
-    expect(() => loadGroundTruth(dir)).toThrowError(/neuron_types\.npy: value 4294967297 at index 1 does not fit in 32 bits/);
+    expect(() => loadTruth(dir)).toThrowError(/neuron_types\.npy: value 4294967297 at index 1 does not fit in 32 bits/);
     // Without n_neuron_types, the rows of params bound the types.
     const dir2 = writeDataset(4, 30, { meta: { params: [[1, 2, 3]] } });
     writeNpy(join(dir2, "neuron_types.npy"), Int32Array.of(0, 0, 1, 0), [4]);
-    expect(() => loadGroundTruth(dir2)).toThrowError(/neuron type 1 at index 2 is out of range: .* has params for 1 types/);
+    expect(() => loadTruth(dir2)).toThrowError(/neuron type 1 at index 2 is out of range: .* has params for 1 types/);
     // In range: nTypes comes from dataset.json even when the last type has no neuron.
     writeNpy(join(dir, "neuron_types.npy"), Int32Array.of(0, 1, 1, 0), [4]);
-    expect(loadGroundTruth(dir).nTypes).toBe(4);
+    expect(loadTruth(dir).nTypes).toBe(4);
   });
 
   it("names a NaN of connectivity.npy as W[i, j]", () => {
@@ -105,7 +105,7 @@ describe("loading a dataset for training", () => {
     const W = new Float32Array(9);
     W[1 * 3 + 2] = Number.NaN;
     writeNpy(join(dir, "connectivity.npy"), W, [3, 3]);
-    expect(() => loadGroundTruth(dir)).toThrowError(/connectivity\.npy: NaN at W\[1, 2\] \(the data must be finite\)/);
+    expect(() => loadTruth(dir)).toThrowError(/connectivity\.npy: NaN at W\[1, 2\] \(the data must be finite\)/);
   });
 
   it("refuses a malformed dataset.json with a DatasetError naming it", () => {

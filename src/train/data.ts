@@ -111,13 +111,13 @@ export function loadTrainingData(dir: string): TrainingData {
     derivative = "forward differences";
   }
 
-  const { W, types, nTypes } = loadGroundTruth(dir, meta);
+  const { W, types, nTypes } = loadTruth(dir, meta);
 
   const xStd = meanStd(x).std;
   return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm: roundHalfEven(1.5 * xStd) };
 }
 
-export interface GroundTruth {
+export interface DatasetTruth {
   meta: DatasetMeta;
   W?: Float32Array;
   types?: Int32Array;
@@ -130,7 +130,7 @@ export interface GroundTruth {
  * n_neuron_types, below the number of rows of params), as the plots index per-type colours and
  * parameters with it.
  */
-export function loadGroundTruth(dir: string, meta: DatasetMeta = readDatasetMeta(dir)): GroundTruth {
+export function loadTruth(dir: string, meta: DatasetMeta = readDatasetMeta(dir)): DatasetTruth {
   const N = meta.n_neurons;
   const path = (f: string) => join(dir, f);
   let W: Float32Array | undefined;
