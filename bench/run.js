@@ -124,7 +124,6 @@ async function benchConvergence() {
         backend,
         outDir,
         maxIterations,
-        wInit: loaded.config.training.W_init,
       });
       console.log(JSON.stringify({ bench: "convergence", recipe, backend: backend.name, threads: threads ?? null, ...r }));
     } finally {

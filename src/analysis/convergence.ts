@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { Backend } from "../kernels/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
-import { ParamSet, type WInit } from "../model/params.js";
+import { ParamSet } from "../model/params.js";
 import { checkpointName, interruptedName } from "../run-folder/layout.js";
 import type { SignalModel, TypeParams } from "../signal/signal-model.js";
 import type { TrainingData } from "../train/data.js";
@@ -47,7 +47,6 @@ export interface ConvergenceOptions {
   maxIterations: number;
   /** Stop once the W R² reaches this (default 0.999). */
   stopAt?: number;
-  wInit?: WInit;
 }
 
 export async function measureConvergence(o: ConvergenceOptions): Promise<ConvergenceResult> {
@@ -67,7 +66,6 @@ export async function measureConvergence(o: ConvergenceOptions): Promise<Converg
     outDir: o.outDir,
     schedule,
     seed: config.training.seed,
-    wInit: o.wInit,
     info: { data: data.dir },
     onProgress: ({ iteration, W_r2 }) => {
       for (const th of R2_THRESHOLDS) {

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { type RunLayout, runPaths } from "../run-folder/layout.js";
 import { lockRunFolder } from "../run-folder/lock.js";
+import { recipeOverrides } from "../train/recipes.js";
 import { DEFAULT_CONFIG } from "./paths.js";
 import { stderrLog } from "./progress.js";
 
@@ -33,14 +34,19 @@ export interface RunContext {
   log: (s: string) => void;
 }
 
+/** The overrides of a command: its recipe's (if any), then its own --set (which win). */
+export function configOverrides(opts: { set?: string[]; recipe?: string }): string[] {
+  return [...(opts.recipe ? recipeOverrides(opts.recipe) : []), ...(opts.set ?? [])];
+}
+
 /** Load `configFile` (or the quick default) with `opts.set`, then run `fn` under the lock of its run folder. */
 export async function onRunFolder<T>(
   configFile: string | undefined,
-  opts: { set?: string[]; runs: string; quiet?: boolean },
+  opts: { set?: string[]; recipe?: string; runs: string; quiet?: boolean },
   fn: (c: RunContext) => Promise<T>,
 ): Promise<T> {
   const log = stderrLog(opts.quiet);
-  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, opts.set ?? []);
+  const loaded = loadConfig(configFile ?? DEFAULT_CONFIG, configOverrides(opts));
   const paths = runPaths(opts.runs, loaded.name);
   return withRunLock(paths.root, commandLine(), log, () => fn({ loaded, paths, configFile, log }));
 }

@@ -25,6 +25,8 @@ import { ProgressBar } from "./progress.js";
 
 export interface GenerateCommandOptions {
   set?: string[];
+  /** A training recipe (train/recipes.ts): its overrides come before --set. */
+  recipe?: string;
   runs: string;
   force?: boolean;
   threads?: number;

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { RECIPES } from "../train/recipes.js";
 import { commandLine, withRunLock } from "./command.js";
 import { generateCommand } from "./generate.js";
 import { packageVersion } from "./paths.js";
@@ -60,6 +61,7 @@ function configCommand(
     .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
     .option("--runs <dir>", "folder holding run folders", "runs")
     .option("--threads <n>", "compute threads (default and maximum: all cores)", threadsOption)
+    .option("--recipe <name>", `training recipe: ${Object.keys(RECIPES).join(", ")} (default: paper, the config as it is)`)
     .option("-q, --quiet", "no progress output");
 }
 

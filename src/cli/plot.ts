@@ -23,6 +23,8 @@ import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
   set?: string[];
+  /** A training recipe (train/recipes.ts): its overrides come before --set. */
+  recipe?: string;
   runs: string;
   checkpoint?: string;
   threads?: number;

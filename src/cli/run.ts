@@ -24,6 +24,8 @@ import { trainCommand } from "./train.js";
 
 export interface RunCommandOptions {
   set?: string[];
+  /** A training recipe (train/recipes.ts): its overrides come before --set. */
+  recipe?: string;
   runs: string;
   force?: boolean;
   threads?: number;
@@ -60,7 +62,7 @@ async function runConfig(configFile: string | undefined, opts: RunCommandOptions
 
 async function runSteps({ loaded, paths, configFile, log: out }: RunContext, opts: RunCommandOptions): Promise<string> {
   const experiment = experimentOfConfig(loaded.name);
-  const common = { set: opts.set, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
+  const common = { set: opts.set, recipe: opts.recipe, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
   const cases = Object.entries(experiment.generalisation);
   const timings: StepTiming[] = [];
   let redo = Boolean(opts.force);

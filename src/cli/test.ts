@@ -24,6 +24,8 @@ import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface TestCommandOptions {
   set?: string[];
+  /** A training recipe (train/recipes.ts): its overrides come before --set. */
+  recipe?: string;
   runs: string;
   checkpoint?: string;
   newParams?: string[];

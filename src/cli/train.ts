@@ -23,6 +23,8 @@ import { ProgressBar } from "./progress.js";
 
 export interface TrainCommandOptions {
   set?: string[];
+  /** A training recipe (train/recipes.ts): its overrides come before --set. */
+  recipe?: string;
   runs: string;
   data?: string;
   epochs?: number;
@@ -120,6 +122,7 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
         bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
       info: {
         config: loaded.file,
+        ...(opts.recipe ? { recipe: opts.recipe } : {}),
         data: dataPathFor(paths.root, resolve(dataDir)),
         data_fingerprint: datasetFingerprint(dataDir),
         backend: backend.name,

@@ -8,74 +8,28 @@
  */
 import { z } from "zod";
 
-/** Numbers may be written as numeric strings in YAML ('1.0E6'), as the reference accepts them. */
-const numeric = (v: unknown) => (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
+import {
+  LIMITS,
+  bool,
+  count,
+  fraction,
+  int,
+  integer,
+  layers,
+  lim,
+  nonNeg,
+  num,
+  number,
+  nums,
+  oneOf,
+  positive,
+  str,
+  width,
+} from "./fields.js";
+import { trainingSchema } from "./training-schema.js";
 
-/**
- * Limits that keep a config's arrays allocatable. The true W and the learned W are N × N float32
- * (32768² values = 4 GiB each); the activity x and dx/dt are [stored frames, N] float32, each held
- * in one typed array by training (at most 2³² − 1 values = 16 GiB each, the largest typed array).
- */
-export const LIMITS = {
-  maxNeurons: 32_768,
-  maxFrames: 100_000_000,
-  maxActivityValues: 2 ** 32 - 1,
-  /** Stored frames (rows of activity.npy) that training needs at least. */
-  minStoredFrames: 8,
-  /** Width of any MLP layer (hidden_dim …): a layer has width² weights. */
-  maxWidth: 8192,
-  maxLayers: 100,
-  maxEmbeddingDim: 1024,
-  /** Frames per training batch: the trainer holds batch_size × N values per activation. */
-  maxBatchSize: 4096,
-} as const;
-
-/** Range of a numeric key: `gt` (exclusive) or `min`, and `max` (inclusive); `why` explains `max`. */
-interface Range {
-  gt?: number;
-  min?: number;
-  max?: number;
-  why?: string;
-}
-
-function bounded(base: z.ZodNumber, r: Range): z.ZodNumber {
-  let s = base.finite("must be a finite number");
-  if (r.gt !== undefined) s = s.gt(r.gt, `must be > ${r.gt}`);
-  if (r.min !== undefined) s = s.gte(r.min, `must be ≥ ${r.min}`);
-  if (r.max !== undefined) s = s.lte(r.max, `must be ≤ ${r.max}${r.why ? ` (${r.why})` : ""}`);
-  return s;
-}
-const number = (r: Range = {}) => z.preprocess(numeric, bounded(z.number(), r));
-const integer = (r: Range = {}) =>
-  z.preprocess(
-    numeric,
-    bounded(z.number().int("must be an integer"), {
-      ...r,
-      min: r.min ?? (r.gt === undefined ? Number.MIN_SAFE_INTEGER : undefined),
-      max: r.max ?? Number.MAX_SAFE_INTEGER,
-    }),
-  );
-const num = (d: number, r: Range = {}) => number(r).default(d);
-const int = (d: number, r: Range = {}) => integer(r).default(d);
-/** Counts and sizes: integers ≥ 1. */
-const count = (d: number, r: Omit<Range, "min" | "gt"> = {}) => int(d, { min: 1, ...r });
-/** Amounts that cannot be negative (noise levels, learning rates, regulariser weights). */
-const nonNeg = (d: number, r: Omit<Range, "min" | "gt"> = {}) => num(d, { min: 0, ...r });
-const positive = (d: number, r: Omit<Range, "min" | "gt"> = {}) => num(d, { gt: 0, ...r });
-const fraction = (d: number) => num(d, { min: 0, max: 1 });
-const width = (d: number) => count(d, { max: LIMITS.maxWidth, why: "an MLP layer has width² weights" });
-const layers = (d: number) => count(d, { max: LIMITS.maxLayers });
-const bool = (d: boolean) => z.boolean().default(d);
-const str = (d: string) => z.string().default(d);
-const nums = (d: number[]) => z.array(number()).default(d);
-/** An axis range [lo, hi] with lo < hi. */
-const lim = (d: [number, number]) =>
-  z
-    .array(number())
-    .length(2, "must be [lo, hi]")
-    .refine(([lo, hi]) => lo < hi, "must be [lo, hi] with lo < hi")
-    .default(d);
-const oneOf = <T extends [string, ...string[]]>(values: T, d: T[number]) => z.enum(values).default(d);
+export { LIMITS } from "./fields.js";
+export { trainingSchema };
 
 const simulationObject = z
   .object({
@@ -308,146 +262,6 @@ export const plottingSchema = z
     norm_method: str("median"),
     norm_x_start: number().nullable().default(null),
     norm_x_stop: number().nullable().default(null),
-  })
-  .strict();
-
-export const trainingSchema = z
-  .object({
-    device: z
-      .string()
-      .regex(/^(auto|cpu|cuda:\d+)$/, "must be auto, cpu or cuda:N")
-      .default("auto"),
-    n_epochs: count(20, { max: 1_000_000 }),
-    // Declared twice in the reference (99999, then 0): the later declaration wins.
-    n_epochs_init: int(0, { min: 0 }),
-    epoch_reset: int(-1, { min: -1 }),
-    epoch_reset_freq: count(99999),
-    batch_size: count(1, { max: LIMITS.maxBatchSize, why: "a batch holds batch_size frames of every neuron" }),
-    batch_ratio: positive(1, { max: 1 }),
-    small_init_batch_size: bool(true),
-    embedding_step: count(1000),
-    shared_embedding: bool(false),
-    embedding_trial: bool(false),
-    remove_self: bool(true),
-    pretrained_model: str(""),
-    pre_trained_W: str(""),
-    multi_connectivity: bool(false),
-    with_connectivity_mask: bool(false),
-    has_missing_activity: bool(false),
-    epoch_distance_replace: int(20, { min: 0 }),
-    warm_up_length: int(10, { min: 0 }),
-    sequence_length: count(32),
-    denoiser: bool(false),
-    denoiser_type: oneOf(["none", "window", "LSTM", "Gaussian_filter", "wavelet"], "none"),
-    denoiser_param: nonNeg(1),
-    training_selected_neurons: bool(false),
-    selected_neuron_ids: nums([1]),
-    time_window: int(0, { min: 0 }),
-    n_runs: count(2),
-    seed: int(42),
-    clamp: nonNeg(0),
-    pred_limit: positive(1e10),
-    particle_dropout: num(0, { min: 0, max: 0.999 }),
-    n_ghosts: int(0, { min: 0 }),
-    ghost_method: oneOf(["none", "tensor", "MLP"], "none"),
-    ghost_logvar: num(-12),
-    sparsity_freq: count(5),
-    sparsity: oneOf(["none", "replace_embedding", "replace_embedding_function", "replace_state", "replace_track"], "none"),
-    fix_cluster_embedding: bool(false),
-    cluster_method: oneOf(
-      [
-        "kmeans",
-        "kmeans_auto_plot",
-        "kmeans_auto_embedding",
-        "distance_plot",
-        "distance_embedding",
-        "distance_both",
-        "inconsistent_plot",
-        "inconsistent_embedding",
-        "none",
-      ],
-      "distance_plot",
-    ),
-    cluster_distance_threshold: positive(0.01),
-    cluster_connectivity: oneOf(["single", "average"], "single"),
-    Ising_filter: str("none"),
-    init_training_single_type: bool(false),
-    training_single_type: bool(false),
-    low_rank_factorization: bool(false),
-    low_rank: count(20),
-    learning_rate_start: nonNeg(0.001),
-    learning_rate_embedding_start: nonNeg(0.001),
-    learning_rate_update_start: nonNeg(0),
-    learning_rate_modulation_start: nonNeg(0.0001),
-    learning_rate_W_start: nonNeg(0.0001),
-    learning_rate_end: nonNeg(0.0005),
-    learning_rate_embedding_end: nonNeg(0.0001),
-    learning_rate_modulation_end: nonNeg(0.0001),
-    Learning_rate_W_end: nonNeg(0.0001),
-    learning_rate_missing_activity: nonNeg(0.0001),
-    learning_rate_NNR: nonNeg(0.0001),
-    learning_rate_NNR_f_start: nonNeg(0),
-    learning_rate_NNR_f: nonNeg(0.0001),
-    learning_rate_omega_f: nonNeg(0.0001),
-    coeff_omega_f_L2: nonNeg(0),
-    training_NNR_start_epoch: int(0, { min: 0 }),
-    learning_rate_encoder: nonNeg(0.0001),
-    learning_rate_latent_update: nonNeg(0.0001),
-    learning_rate_decoder: nonNeg(0.0001),
-    coeff_W_L1: nonNeg(0),
-    coeff_W_L1_rate: nonNeg(0.5),
-    coeff_W_L1_ghost: nonNeg(0),
-    coeff_W_L2: nonNeg(0),
-    coeff_W_sign: nonNeg(0),
-    W_sign_temperature: positive(10),
-    first_coeff_L1: nonNeg(0),
-    coeff_lin_phi_zero: nonNeg(0),
-    coeff_entropy_loss: nonNeg(0),
-    coeff_edge_diff: nonNeg(0),
-    coeff_update_diff: nonNeg(0),
-    coeff_update_msg_diff: nonNeg(0),
-    coeff_update_msg_sign: nonNeg(0),
-    coeff_update_u_diff: nonNeg(0),
-    coeff_NNR_f: nonNeg(0),
-    coeff_permutation: nonNeg(100),
-    coeff_TV_norm: nonNeg(0),
-    coeff_missing_activity: nonNeg(0),
-    coeff_edge_norm: nonNeg(0),
-    coeff_edge_weight_L1: nonNeg(0),
-    coeff_edge_weight_L1_rate: nonNeg(0.5),
-    coeff_phi_weight_L1: nonNeg(0),
-    coeff_phi_weight_L1_rate: nonNeg(0.5),
-    coeff_edge_weight_L2: nonNeg(0),
-    coeff_phi_weight_L2: nonNeg(0),
-    coeff_model_a: nonNeg(0),
-    coeff_model_b: nonNeg(0),
-    coeff_lin_modulation: nonNeg(0),
-    coeff_continuous: nonNeg(0),
-    noise_level: nonNeg(0),
-    measurement_noise_level: nonNeg(0),
-    noise_model_level: nonNeg(0),
-    loss_noise_level: nonNeg(0),
-    learn_external_input: bool(false),
-    data_augmentation_loop: count(40),
-    recurrent_training: bool(false),
-    recurrent_training_start_epoch: int(0, { min: 0 }),
-    recurrent_loop: int(0, { min: 0 }),
-    noise_recurrent_level: nonNeg(0),
-    neural_ODE_training: bool(false),
-    ode_method: oneOf(["dopri5", "rk4", "euler", "midpoint", "heun3"], "dopri5"),
-    ode_rtol: positive(1e-4),
-    ode_atol: positive(1e-5),
-    ode_adjoint: bool(true),
-    ode_state_clamp: positive(10),
-    ode_stab_lambda: nonNeg(0),
-    grad_clip_W: nonNeg(0),
-    time_step: count(1),
-    recurrent_sequence: str(""),
-    recurrent_parameters: nums([0, 0]),
-    regul_matrix: bool(false),
-    sub_batches: count(1),
-    sequence: z.array(z.string()).default(["to track", "to cell"]),
-    MPM_trainer: str("F"),
   })
   .strict();
 

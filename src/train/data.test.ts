@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers.js";
 import { writeNpy } from "../io/npy.js";
-import { DatasetError, loadTruth, loadTrainingData } from "./data.js";
+import { DatasetError, loadTrainingData, loadTruth } from "./data.js";
 
 /** A small valid dataset folder: N neurons, R frames, x[t, i] = sin(0.1 t + i). */
 function writeDataset(N: number, R: number, opts: { derivative?: boolean; meta?: object } = {}): string {

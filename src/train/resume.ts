@@ -28,6 +28,8 @@ export interface ResumeState {
   seed: number;
   /** Fingerprint of the dataset (resume refuses other data); absent in states of older versions. */
   dataFingerprint?: string;
+  /** Hash of the config's training section (resume refuses other settings); absent in older states. */
+  trainingHash?: string;
   clustering: ClusteringRecord[];
   epochLosses: number[];
 }

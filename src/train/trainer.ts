@@ -5,6 +5,7 @@
  * psi* and a, and a fresh Adam state. Schedule: schedule.ts; resume state: resume.ts; clustering
  * step: clustering-step.ts; the files written: run-folder/.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
@@ -15,7 +16,7 @@ import { Adam } from "../model/adam.js";
 import { saveCheckpoint } from "../model/checkpoint.js";
 import type { CurveWorkspace } from "../model/curves.js";
 import { Workspace, lossAndGrad } from "../model/gnn.js";
-import { ParamSet, type WInit, initParams } from "../model/params.js";
+import { ParamSet, initParams } from "../model/params.js";
 import { clearInterrupted } from "../run-folder/checkpoints.js";
 import {
   type ClusteringRecord,
@@ -41,7 +42,7 @@ export interface TrainProgress {
 }
 
 /** What training.json records beyond the training itself. */
-export type TrainingInfo = Pick<TrainingSummary, "data" | "data_fingerprint" | "config" | "backend" | "version">;
+export type TrainingInfo = Pick<TrainingSummary, "data" | "data_fingerprint" | "config" | "recipe" | "backend" | "version">;
 
 export interface TrainOptions {
   config: Config;
@@ -53,8 +54,6 @@ export interface TrainOptions {
   outDir: string;
   schedule: Schedule;
   seed: number;
-  /** How W starts (default: the reference's 𝒩(0, 1)). */
-  wInit?: WInit;
   resume?: boolean;
   /** Polled between iterations: when it returns true, the state is saved and train returns. */
   shouldStop?: () => boolean;
@@ -105,9 +104,15 @@ function freshState(opts: TrainOptions, adam: Adam, rng: Rng): ResumeState {
     N: opts.data.N,
     seed: opts.seed,
     dataFingerprint: opts.info.data_fingerprint,
+    trainingHash: trainingHash(opts.config),
     clustering: [],
     epochLosses: [],
   };
+}
+
+/** A short hash of the training section (recipe, learning rates, regularisers, …). */
+function trainingHash(config: Config): string {
+  return createHash("sha256").update(JSON.stringify(config.training)).digest("hex").slice(0, 16);
 }
 
 /** Refuse a resume state saved with other settings or other data. */
@@ -118,6 +123,11 @@ function checkResumable(path: string, st: ResumeState, opts: TrainOptions): void
     throw new Error(
       `${path}: the saved run had N = ${st.N}, seed ${st.seed}, schedule ${JSON.stringify(st.schedule)}; ` +
         `this one has N = ${data.N}, seed ${seed}, schedule ${JSON.stringify(schedule)}. Resume with the same settings.`,
+    );
+  }
+  if (st.trainingHash && st.trainingHash !== trainingHash(opts.config)) {
+    throw new Error(
+      `${path}: the saved run had other training settings (a different recipe or --set training.…); resume with the same settings`,
     );
   }
   const fp = opts.info.data_fingerprint;
@@ -161,7 +171,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         : `resuming at epoch ${st.epoch}, iteration ${st.iteration} (${st.totalIterations} done)`,
     );
   } else {
-    initParams(p, opts.seed, opts.wInit);
+    initParams(p, opts.seed, t.W_init);
     st = freshState(opts, adam, rng);
   }
 
