@@ -121,6 +121,9 @@ export function buildReport(dir: string): string {
     "</table>",
   );
   if (metrics.checkpoint) parts.push(`<p class="note">Evaluated checkpoint: ${esc(metrics.checkpoint)}</p>`);
+  if (metrics.warnings?.length) {
+    parts.push(`<ul class="note" id="warnings">${metrics.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>`);
+  }
 
   for (const s of present) {
     if (s.figures.length === 0) continue;
@@ -140,6 +143,7 @@ export function buildReport(dir: string): string {
     ["neural-gnn", String(training?.version ?? dataset?.generator?.version ?? "—")],
     ["Node.js", process.version],
     ["compute backend", String(training?.backend ?? "—")],
+    ["training recipe", training ? (training.recipe ?? "paper") : "—"],
     ["data", `${dataset?.n_neurons ?? "—"} neurons, ${dataset?.n_frames ?? "—"} frames, Δt ${dataset?.delta_t ?? "—"}`],
     ["simulation", dataset?.generator ? `${num(dataset.generator.seconds, 1)} s on ${dataset.generator.threads} threads` : "—"],
     [
