@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Benchmarks, one JSON line per measurement: `npm run bench -- [simulate] [--threads N]`.
+// Benchmarks, one JSON line per measurement:
+//   `npm run bench -- [simulate] [generate] [step] [--threads N] [--profile]`
+// (--profile: the step's time per backend op, one more line per backend and thread count).
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ const args = process.argv.slice(2);
 const which = args.filter((a) => !a.startsWith("--"));
 const threadsArg = args.indexOf("--threads");
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : undefined;
+const profile = args.includes("--profile");
 const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep };
 const selected = which.length ? which.filter((w) => w !== String(threads)) : ["simulate"];
 for (const name of selected) {
@@ -86,10 +89,15 @@ function round(x) {
   return Math.round(x * 1000) / 1000;
 }
 
-/** One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam. */
+/**
+ * One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam (W's step
+ * fused into the backward pass where the backend has it), on the native backend (when built) and
+ * wasm, for each thread count, then the float32 reference.
+ */
 async function benchStep() {
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
   const { wasmBackend } = await import(join(root, "dist/kernels/wasm/backend.js"));
+  const { nativeBackend, nativeUnsupported } = await import(join(root, "dist/kernels/native/backend.js"));
   const { referenceBackend } = await import(join(root, "dist/kernels/reference.js"));
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
@@ -97,6 +105,7 @@ async function benchStep() {
   const N = 1000;
   const B = 8;
   const shape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
+  const row = { n_neurons: N, batch: B };
   const measure = (backend, iters) => {
     const p = new ParamSet(shape, backend);
     initParams(p, 1);
@@ -112,7 +121,7 @@ async function benchStep() {
     const times = [];
     for (let it = 0; it < iters + 5; it++) {
       const t0 = performance.now();
-      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0);
+      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0, opt);
       opt.step(p, grad);
       if (it >= 5) times.push(performance.now() - t0);
     }
@@ -120,13 +129,58 @@ async function benchStep() {
     const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
     return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
   };
+  const report = (backend, name, t, iters) => {
+    console.log(JSON.stringify({ bench: "train_step", backend: name, threads: t, ...row, ...measure(backend, iters) }));
+    if (!profile) return;
+    const { timed, ops } = timedBackend(backend, N);
+    const ms = measure(timed, iters).ms_median;
+    const perStep = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / (iters + 5))]));
+    const inOps = Object.values(perStep).reduce((a, b) => a + b, 0);
+    console.log(
+      JSON.stringify({
+        bench: "train_step_profile",
+        backend: name,
+        threads: t,
+        ...row,
+        ms_median: ms,
+        ops_ms: perStep,
+        other_ms: round(ms - inOps),
+      }),
+    );
+  };
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
+  const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
+  if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
   for (const t of threadCounts) {
+    if (!nativeWhy) {
+      const backend = nativeBackend({ threads: t });
+      report(backend, "native", t, 400);
+      backend.close();
+    }
     const engine = await WasmEngine.create({ threads: t });
-    const r = measure(wasmBackend(engine), 200);
+    report(wasmBackend(engine), "wasm", t, 200);
     await engine.close();
-    console.log(JSON.stringify({ bench: "train_step", backend: "wasm", threads: t, n_neurons: N, batch: B, ...r }));
   }
   const r = measure(referenceBackend("f32"), 3);
-  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, n_neurons: N, batch: B, ...r }));
+  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, ...row, ...r }));
+}
+
+/** `backend` with every op timed, by op and role (psi*, phi*, the phi*(0, a) regulariser); sums in `ops`. */
+function timedBackend(backend, N) {
+  const ops = {};
+  const add = (key, ms) => {
+    ops[key] = (ops[key] ?? 0) + ms;
+  };
+  const role = (shape, S) => (shape.sizes[0] === 1 ? "psi" : S === N ? "phi_regul" : "phi");
+  const timed = Object.create(backend);
+  for (const name of ["mlpForward", "mlpBackward", "messages", "messagesBackward", "messagesBackwardAdamW", "adam"]) {
+    if (!backend[name]) continue;
+    timed[name] = (...a) => {
+      const t0 = performance.now();
+      backend[name](...a);
+      const key = name.startsWith("mlp") ? `${name} ${role(a[0], a[3])}` : name;
+      add(key, performance.now() - t0);
+    };
+  }
+  return { timed, ops };
 }

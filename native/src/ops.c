@@ -1,0 +1,209 @@
+/*
+ * The backend ops as JavaScript functions: check the shapes and array lengths, lay out the
+ * workspace, run the kernels on the pool. Argument order: the handle first, then as in
+ * src/kernels/native/backend.ts.
+ */
+#include <string.h>
+
+#include "backend.h"
+
+/** Adam runs on one thread below this many elements (waking the workers costs more). */
+#define ADAM_PARALLEL_MIN 65536
+
+/** The MLP arguments shared by forward and backward: (h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2). */
+typedef struct {
+  backend *b;
+  ngnn_mlp q;
+  const float *W0, *W1;
+} mlp_args;
+
+static int mlp_common(args_t *a, mlp_args *m) {
+  memset(m, 0, sizeof *m);
+  m->b = backend_of(a);
+  const int S = arg_int(a, 1, "S", 0, 1 << 30);
+  const int nIn = arg_int(a, 2, "nIn", 1, 4096);
+  const int H = arg_int(a, 3, "H", 16, NGNN_MAX_H);
+  if (!a->failed && H % 16 != 0) throw_err(a, "the hidden width H must be a multiple of 16");
+  const size_t sS = (size_t)S, sH = (size_t)H;
+  m->W0 = arg_f32(a, 4, "W0", sH * nIn, 0, NULL);
+  m->q.b0 = arg_f32(a, 5, "b0", sH, 0, NULL);
+  m->W1 = arg_f32(a, 6, "W1", sH * sH, 0, NULL);
+  m->q.b1 = arg_f32(a, 7, "b1", sH, 0, NULL);
+  m->q.W2 = arg_f32(a, 8, "W2", sH, 0, NULL);
+  const float *b2 = arg_f32(a, 9, "b2", 1, 0, NULL);
+  m->q.X = arg_f32(a, 10, "X", sS * nIn, 0, NULL);
+  m->q.A1 = arg_f32(a, 11, "A1", sS * sH, 0, NULL);
+  m->q.A2 = arg_f32(a, 12, "A2", sS * sH, 0, NULL);
+  if (a->failed) return 0;
+  m->q.S = S;
+  m->q.nIn = nIn;
+  m->q.H = H;
+  m->q.b2 = *b2;
+  m->q.W1 = m->W1;
+  return 1;
+}
+
+/** W0T[c, o] = W0[o, c] into ws. */
+static void transpose_w0(const mlp_args *m, float *W0T) {
+  const int H = m->q.H, nIn = m->q.nIn;
+  for (int o = 0; o < H; o++)
+    for (int c = 0; c < nIn; c++) W0T[(size_t)c * H + o] = m->W0[(size_t)o * nIn + c];
+}
+
+/** mlpForward(h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2, y). */
+napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
+  args_t a;
+  mlp_args m;
+  if (!args_get(env, info, 14, &a) || !mlp_common(&a, &m)) return NULL;
+  const size_t H = (size_t)m.q.H, nIn = (size_t)m.q.nIn;
+  m.q.y = arg_f32(&a, 13, "y", (size_t)m.q.S, 0, NULL);
+  float *ws = a.failed ? NULL : backend_workspace(&a, m.b, nIn * H + H * H);
+  if (!ws || m.q.S == 0) return a.failed ? NULL : undefined(env);
+  float *W0T = ws, *W1T = ws + nIn * H;
+  transpose_w0(&m, W0T);
+  for (size_t o = 0; o < H; o++)
+    for (size_t k = 0; k < H; k++) W1T[k * H + o] = m.W1[o * H + k];
+  m.q.W0T = W0T;
+  m.q.W1T = W1T;
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_forward, &m.q, m.b->threads);
+  return undefined(env);
+}
+
+/** mlpBackward(h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2, dy, gW0, gb0, gW1, gb1, gW2, gb2, dX | null). */
+napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
+  args_t a;
+  mlp_args m;
+  if (!args_get(env, info, 21, &a) || !mlp_common(&a, &m)) return NULL;
+  const size_t S = (size_t)m.q.S, H = (size_t)m.q.H, nIn = (size_t)m.q.nIn;
+  m.q.dy = arg_f32(&a, 13, "dy", S, 0, NULL);
+  float *gW0 = arg_f32(&a, 14, "dW0", H * nIn, 0, NULL);
+  float *gb0 = arg_f32(&a, 15, "db0", H, 0, NULL);
+  float *gW1 = arg_f32(&a, 16, "dW1", H * H, 0, NULL);
+  float *gb1 = arg_f32(&a, 17, "db1", H, 0, NULL);
+  float *gW2 = arg_f32(&a, 18, "dW2", H, 0, NULL);
+  float *gb2 = arg_f32(&a, 19, "db2", 1, 0, NULL);
+  m.q.dX = arg_f32(&a, 20, "dX", S * nIn, 1, NULL);
+  if (a.failed) return NULL;
+  if (S == 0) return undefined(env);
+  const int P = ngnn_mlp_params((int)nIn, (int)H);
+  const int nBlocks = (int)((S + NGNN_BLOCK - 1) / NGNN_BLOCK);
+  const size_t scr = (ngnn_mlp_scratch((int)H) + 15) / 16 * 16;
+  const size_t w0 = (nIn * H + 15) / 16 * 16;
+  float *ws = backend_workspace(&a, m.b, w0 + (size_t)(nBlocks + 1) * P + (size_t)m.b->threads * scr);
+  if (!ws) return NULL;
+  m.q.W0T = ws;
+  transpose_w0(&m, ws);
+  m.q.P = P;
+  m.q.nBlocks = nBlocks;
+  m.q.partial = ws + w0;
+  m.q.reduced = m.q.partial + (size_t)nBlocks * P;
+  m.q.scratch = m.q.reduced + P;
+  m.q.scratchFloats = scr;
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_backward, &m.q, m.b->threads);
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_reduce, &m.q, m.b->threads);
+  // Accumulate into the gradients, dW0T transposed back to [H, nIn].
+  const float *r = m.q.reduced;
+  for (size_t c = 0; c < nIn; c++)
+    for (size_t o = 0; o < H; o++) gW0[o * nIn + c] += *r++;
+  for (size_t o = 0; o < H; o++) gb0[o] += *r++;
+  for (size_t e = 0; e < H * H; e++) gW1[e] += *r++;
+  for (size_t o = 0; o < H; o++) gb1[o] += *r++;
+  for (size_t o = 0; o < H; o++) gW2[o] += *r++;
+  gb2[0] += *r;
+  return undefined(env);
+}
+
+/** The (h, B, N, W, …) head of the message ops. */
+static backend *msg_common(args_t *a, ngnn_msg *q) {
+  memset(q, 0, sizeof *q);
+  backend *b = backend_of(a);
+  q->B = arg_int(a, 1, "B", 0, 1 << 20);
+  q->N = arg_int(a, 2, "N", 0, 1 << 20);
+  q->W = arg_f32(a, 3, "W", (size_t)q->N * q->N, 0, NULL);
+  return a->failed ? NULL : b;
+}
+
+/** messages(h, B, N, W, P, M). */
+napi_value js_messages(napi_env env, napi_callback_info info) {
+  args_t a;
+  ngnn_msg q;
+  if (!args_get(env, info, 6, &a)) return NULL;
+  backend *b = msg_common(&a, &q);
+  const size_t BN = (size_t)q.B * q.N;
+  q.P = arg_f32(&a, 4, "P", BN, 0, NULL);
+  q.M = arg_f32(&a, 5, "M", BN, 0, NULL);
+  if (a.failed) return NULL;
+  if (BN) ngnn_pool_run(b->pool, b->k->messages, &q, b->threads);
+  return undefined(env);
+}
+
+/** messagesBackward(h, B, N, W, G, P, dW, dP). */
+napi_value js_messages_backward(napi_env env, napi_callback_info info) {
+  args_t a;
+  ngnn_msg q;
+  if (!args_get(env, info, 8, &a)) return NULL;
+  backend *b = msg_common(&a, &q);
+  const size_t BN = (size_t)q.B * q.N;
+  q.G = arg_f32(&a, 4, "G", BN, 0, NULL);
+  q.P = arg_f32(&a, 5, "P", BN, 0, NULL);
+  q.dW = arg_f32(&a, 6, "dW", (size_t)q.N * q.N, 0, NULL);
+  q.dP = arg_f32(&a, 7, "dP", BN, 0, NULL);
+  if (a.failed) return NULL;
+  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, b->threads);
+  return undefined(env);
+}
+
+/** Adam's scalars (step, beta1, beta2, eps, sqrtBc2) from arguments k … k+4. */
+static void adam_scalars(args_t *a, size_t k, float *out) {
+  static const char *names[5] = {"step", "beta1", "beta2", "eps", "sqrtBc2"};
+  for (int e = 0; e < 5; e++) out[e] = (float)arg_num(a, k + e, names[e]);
+}
+
+/** messagesBackwardAdamW(h, B, N, W, G, P, dP, m, v, step, beta1, beta2, eps, sqrtBc2). */
+napi_value js_messages_backward_adam(napi_env env, napi_callback_info info) {
+  args_t a;
+  ngnn_msg q;
+  if (!args_get(env, info, 14, &a)) return NULL;
+  backend *b = msg_common(&a, &q);
+  const size_t BN = (size_t)q.B * q.N, NN = (size_t)q.N * q.N;
+  q.G = arg_f32(&a, 4, "G", BN, 0, NULL);
+  q.P = arg_f32(&a, 5, "P", BN, 0, NULL);
+  q.dP = arg_f32(&a, 6, "dP", BN, 0, NULL);
+  q.m = arg_f32(&a, 7, "m", NN, 0, NULL);
+  q.v = arg_f32(&a, 8, "v", NN, 0, NULL);
+  float s[5];
+  adam_scalars(&a, 9, s);
+  if (a.failed) return NULL;
+  q.adam = 1;
+  q.step = s[0];
+  q.beta1 = s[1];
+  q.beta2 = s[2];
+  q.eps = s[3];
+  q.sqrtBc2 = s[4];
+  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, b->threads);
+  return undefined(env);
+}
+
+/** adam(h, p, g, m, v, step, beta1, beta2, eps, sqrtBc2). */
+napi_value js_adam(napi_env env, napi_callback_info info) {
+  args_t a;
+  ngnn_adam q;
+  if (!args_get(env, info, 10, &a)) return NULL;
+  backend *b = backend_of(&a);
+  size_t n = 0;
+  q.p = arg_f32(&a, 1, "p", 0, 0, &n);
+  q.n = n;
+  q.g = arg_f32(&a, 2, "g", n, 0, NULL);
+  q.m = arg_f32(&a, 3, "m", n, 0, NULL);
+  q.v = arg_f32(&a, 4, "v", n, 0, NULL);
+  float s[5];
+  adam_scalars(&a, 5, s);
+  if (a.failed) return NULL;
+  q.step = s[0];
+  q.beta1 = s[1];
+  q.beta2 = s[2];
+  q.eps = s[3];
+  q.sqrtBc2 = s[4];
+  if (n) ngnn_pool_run(b->pool, b->k->adam, &q, n >= ADAM_PARALLEL_MIN ? b->threads : 1);
+  return undefined(env);
+}
