@@ -22,7 +22,7 @@
     },
     {
       "target_name": "neural_gnn",
-      "sources": ["native/src/addon.c", "native/src/ops.c", "native/src/napi_util.c", "native/src/pool.c", "native/src/cpu.c"],
+      "sources": ["native/src/addon.c", "native/src/ops.c", "native/src/napi_util.c", "native/src/pool.c", "native/src/cpu.c", "native/src/pwl.c"],
       "cflags": ["<@(ngnn_cflags)"],
       "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)"] },
       "dependencies": ["ngnn_generic", "ngnn_generic16"],
@@ -40,15 +40,15 @@
             "target_name": "ngnn_avx2",
             "type": "static_library",
             "sources": ["native/src/isa_avx2.c"],
-            "cflags": ["<@(ngnn_cflags)", "-mavx2", "-mfma"],
-            "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx2", "-mfma"] }
+            "cflags": ["<@(ngnn_cflags)", "-mavx2", "-mfma", "-mpopcnt"],
+            "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx2", "-mfma", "-mpopcnt"] }
           },
           {
             "target_name": "ngnn_avx512",
             "type": "static_library",
             "sources": ["native/src/isa_avx512.c"],
-            "cflags": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma"],
-            "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma"] }
+            "cflags": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma", "-mpopcnt"],
+            "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma", "-mpopcnt"] }
           }
         ]
       }

@@ -22,6 +22,7 @@ static void release(backend *b) {
   free(b->ws);
   b->ws = NULL;
   b->wsFloats = 0;
+  backend_free_pwl(b);
 }
 
 /** At environment teardown (process exit, worker exit): join the threads. */
@@ -97,11 +98,13 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/** create(threads, isa | "") → { handle, isa, threads, lanes }. */
+/** create(threads, isa | "", piecewise) → { handle, isa, threads, lanes }. */
 static napi_value js_create(napi_env env, napi_callback_info info) {
   args_t a;
-  if (!args_get(env, info, 2, &a)) return NULL;
+  if (!args_get(env, info, 3, &a)) return NULL;
   int threads = arg_int(&a, 0, "threads", 1, 1024);
+  bool piecewise = true;
+  if (!a.failed && napi_get_value_bool(env, a.argv[2], &piecewise) != napi_ok) throw_err(&a, "piecewise must be a boolean");
   char isa[32] = {0};
   size_t len = 0;
   if (!a.failed && napi_get_value_string_utf8(env, a.argv[1], isa, sizeof isa, &len) != napi_ok) throw_err(&a, "isa must be a string");
@@ -119,6 +122,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   b->env = env;
   b->k = k;
   b->threads = threads;
+  b->piecewise = piecewise;
   b->pool = ngnn_pool_create(threads);
   if (!b->pool) {
     free(b);

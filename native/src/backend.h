@@ -17,6 +17,11 @@ typedef struct {
   int threads;
   float *ws; /* workspace: transposed weights, partial gradients, per-thread scratch */
   size_t wsFloats;
+  int piecewise; /* MLPs with one input through their piecewise-linear form (kern_pwl.h) */
+  /* The piecewise-linear tables, kept while the weights they were built from (key) do not change. */
+  ngnn_pwl pwl;
+  float *pwlMem, *pwlKey;
+  size_t pwlKeyFloats;
 } backend;
 
 /** The open backend of argument 0 (throws and returns NULL otherwise). */
@@ -24,6 +29,8 @@ backend *backend_of(args_t *a);
 /** A workspace of at least n floats, 64-byte aligned; its contents are not kept between calls. */
 float *backend_workspace(args_t *a, backend *b, size_t n);
 napi_value undefined(napi_env env);
+/** Frees the piecewise-linear tables (addon.c's release). */
+void backend_free_pwl(backend *b);
 
 napi_value js_mlp_forward(napi_env env, napi_callback_info info);
 napi_value js_mlp_backward(napi_env env, napi_callback_info info);

@@ -8,10 +8,9 @@ static int supported(const char *name) {
   if (strcmp(name, "generic") == 0 || strcmp(name, "generic16") == 0) return 1;
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
-  if (strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (strcmp(name, "avx512") == 0) {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
+  const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt");
+  if (strcmp(name, "avx2") == 0) return avx2;
+  if (strcmp(name, "avx512") == 0) return avx2 && __builtin_cpu_supports("avx512f");
 #endif
   return 0;
 }

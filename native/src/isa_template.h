@@ -7,6 +7,7 @@
 #include "simd.h"
 
 #include "kern_mlp.h"
+#include "kern_pwl.h"
 #include "kern_w.h"
 #include "kern_pde.h"
 
@@ -16,6 +17,9 @@ const ngnn_table NGNN_TABLE = {
     .mlp_forward = mlp_forward,
     .mlp_backward = mlp_backward,
     .mlp_reduce = mlp_reduce,
+    .pwl_forward = pwl_forward,
+    .pwl_backward = pwl_backward,
+    .pwl_finish = pwl_finish,
     .messages = messages,
     .messages_backward = messages_backward,
     .adam = adam,

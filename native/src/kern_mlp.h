@@ -66,6 +66,34 @@ NGNN_INLINE void sparse_sum(vf *acc, const int nv, const float *M, size_t ld, co
   for (int u = 0; u < nv; u++) acc[u] = nv <= 4 ? vadd(a0[u], a1[u]) : a0[u];
 }
 
+/**
+ * out[u·VW …] (+)= Σ_{r < n} coef[r·cs] M[r·ld + u·VW …] for u < nv, rows r in order (coef NULL:
+ * all 1, plain sums). The nv accumulators are independent chains.
+ */
+NGNN_INLINE void comb_chunk(float *out, int add, const float *coef, size_t cs, const float *M, size_t ld, int n, const int nv) {
+  vf a[8];
+  for (int u = 0; u < nv; u++) a[u] = add ? vload(out + u * VW) : vzero();
+  for (int r = 0; r < n; r++) {
+    if (coef) {
+      const vf c = vset1(coef[r * cs]);
+      for (int u = 0; u < nv; u++) a[u] = vfma(c, vload(M + r * ld + u * VW), a[u]);
+    } else {
+      for (int u = 0; u < nv; u++) a[u] = vadd(a[u], vload(M + r * ld + u * VW));
+    }
+  }
+  for (int u = 0; u < nv; u++) vstore(out + u * VW, a[u]);
+}
+
+/** out[0 … H) (+)= Σ_{r < n} coef[r·cs] M[r·ld + …] over rows of H floats (coef NULL: all 1). */
+static void combination(float *out, int add, const float *coef, size_t cs, const float *M, size_t ld, int n, int H) {
+  for (int v0 = 0; v0 < H / VW; v0 += 8) {
+    const int nv = H / VW - v0 < 8 ? H / VW - v0 : 8;
+#define NGNN_COMB(NV) comb_chunk(out + v0 * VW, add, coef, cs, M + v0 * VW, ld, n, NV)
+    NGNN_SWITCH8(nv, NGNN_COMB)
+#undef NGNN_COMB
+  }
+}
+
 /** Sets bit k of the bit array bits where lane k − c of v (c a multiple of VW) is flagged in `lanes`. */
 NGNN_INLINE void set_bits(uint64_t *bits, int c, uint64_t lanes) { bits[c >> 6] |= lanes << (c & 63); }
 
@@ -192,25 +220,11 @@ static void mlp_backward_sub(const ngnn_mlp *q, int s0, int ns, float *g, float 
   float sdy = *gb2;
   for (int l = 0; l < ns; l++) sdy += q->dy[s0 + l];
   *gb2 = sdy;
-  for (int u = 0; u < nvH; u++) {
-    const int o = u * VW;
-    vf w2 = vload(gW2 + o), c1 = vload(gb1 + o), c0 = vload(gb0 + o);
-    for (int l = 0; l < ns; l++) {
-      w2 = vfma(vset1(q->dy[s0 + l]), vload(A2s + (size_t)l * H + o), w2);
-      c1 = vadd(c1, vload(DZ2 + (size_t)l * H + o));
-      c0 = vadd(c0, vload(DZ1 + (size_t)l * H + o));
-    }
-    vstore(gW2 + o, w2);
-    vstore(gb1 + o, c1);
-    vstore(gb0 + o, c0);
-  }
-  for (int c = 0; c < nIn; c++) {
-    for (int u = 0; u < nvH; u++) {
-      float *row = gW0T + (size_t)c * H + u * VW;
-      vf a = vload(row);
-      for (int l = 0; l < ns; l++) a = vfma(vset1(q->X[((size_t)s0 + l) * nIn + c]), vload(DZ1 + (size_t)l * H + u * VW), a);
-      vstore(row, a);
-    }
+  combination(gW2, 1, q->dy + s0, 1, A2s, (size_t)H, ns, H); // dW2 += Σ_l dy_l h2_l
+  combination(gb1, 1, NULL, 0, DZ2, (size_t)H, ns, H);       // db1 += Σ_l dz2_l
+  combination(gb0, 1, NULL, 0, DZ1, (size_t)H, ns, H);       // db0 += Σ_l dz1_l
+  for (int c = 0; c < nIn; c++) {                            // dW0T[c] += Σ_l x_lc dz1_l
+    combination(gW0T + (size_t)c * H, 1, q->X + (size_t)s0 * nIn + c, (size_t)nIn, DZ1, (size_t)H, ns, H);
   }
   for (int w = 0; w < HW; w++) {
     uint64_t t[64];

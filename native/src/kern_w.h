@@ -53,12 +53,16 @@ static void messages(void *ctx, int tid, int nth) {
   }
 }
 
-/** p ← p − step·m / (√v / sqrtBc2 + eps) after m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g². Returns p. */
+/**
+ * p ← p − step·m / (√v / sqrtBc2 + eps) after m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g². Returns p.
+ * √v / sqrtBc2 is taken as √v · (1 / sqrtBc2): one square root and one division per element (the
+ * divider, not memory, bounds this loop).
+ */
 NGNN_INLINE vf adam_vec(const float *k, vf p, vf g, vf *m, vf *v) {
-  // k = {step, beta1, 1 − beta1, beta2, 1 − beta2, eps, sqrtBc2}
+  // k = {step, beta1, 1 − beta1, beta2, 1 − beta2, eps, 1 / sqrtBc2}
   *m = vfma(vset1(k[1]), *m, vmul(vset1(k[2]), g));
   *v = vfma(vset1(k[3]), *v, vmul(vset1(k[4]), vmul(g, g)));
-  const vf den = vadd(vdiv(vsqrt(*v), vset1(k[6])), vset1(k[5]));
+  const vf den = vfma(vsqrt(*v), vset1(k[6]), vset1(k[5]));
   return vsub(p, vdiv(vmul(vset1(k[0]), *m), den));
 }
 
@@ -135,7 +139,7 @@ static void messages_backward(void *ctx, int tid, int nth) {
   const int N = q->N;
   const int j0 = (int)ngnn_slice((size_t)N, tid, nth, VW), j1 = (int)ngnn_slice((size_t)N, tid + 1, nth, VW);
   if (j0 >= j1) return;
-  const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, q->sqrtBc2};
+  const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, 1 / q->sqrtBc2};
   for (int b = 0; b < q->B; b++) memset(q->dP + (size_t)b * N + j0, 0, (size_t)(j1 - j0) * sizeof(float));
   int i = 0;
   for (; i + 4 <= N; i += 4) w_rows(q, k, i, 4, j0, j1);
@@ -146,7 +150,7 @@ static void messages_backward(void *ctx, int tid, int nth) {
 static void adam(void *ctx, int tid, int nth) {
   const ngnn_adam *q = (const ngnn_adam *)ctx;
   const size_t e0 = ngnn_slice(q->n, tid, nth, 64), e1 = ngnn_slice(q->n, tid + 1, nth, 64);
-  const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, q->sqrtBc2};
+  const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, 1 / q->sqrtBc2};
   size_t e = e0;
   for (; e + VW <= e1; e += VW) {
     vf m = vload(q->m + e), v = vload(q->v + e);

@@ -22,6 +22,24 @@
 /** Widest hidden layer the MLP kernels take (H a multiple of 16). */
 #define NGNN_MAX_H 1024
 
+/** Samples per block of the piecewise-linear backward pass (kern_pwl.h). */
+#define NGNN_PWL_BLOCK 1024
+
+/**
+ * An MLP [1, H, H, 1] as a piecewise-linear function of its input (kern_pwl.h, tables by pwl.c):
+ * on interval j (nI − 1 sorted breakpoints), h1 = alpha_j (x − c_j) + gamma_j and
+ * z2 = A_j (x − c_j) + Z_j. Tables [nI, H]; mask_j = 1 for the units active on j.
+ */
+typedef struct {
+  int nI;
+  float *t; /* [H] breakpoints ascending, then +inf */
+  float *c; /* [nI] centres */
+  float *A, *Z, *alpha, *gamma, *mask;
+  /* Backward partial sums per block: U [nI, H] at offU, V [nI, H] at offV, dW2 [H], db2. */
+  int offU, offV, offW2, offB2;
+  float *scratch; /* [3H] for the single-threaded finish */
+} ngnn_pwl;
+
 /** MLP [nIn, H, H, 1], ReLU after the two hidden layers. */
 typedef struct {
   int S, nIn, H;
@@ -44,6 +62,7 @@ typedef struct {
   float *reduced; /* [P]: Σ_k partial[k], k in order */
   float *scratch; /* per thread: scratchFloats floats */
   size_t scratchFloats;
+  const ngnn_pwl *pwl; /* the piecewise-linear tables when nIn = 1 and they are used */
 } ngnn_mlp;
 
 /** Floats of per-thread scratch the MLP backward pass needs for width H. */
@@ -101,6 +120,9 @@ typedef struct {
   ngnn_task mlp_forward;       /* ngnn_mlp: y, A1, A2 */
   ngnn_task mlp_backward;      /* ngnn_mlp: partial, dX */
   ngnn_task mlp_reduce;        /* ngnn_mlp: reduced */
+  ngnn_task pwl_forward;       /* ngnn_mlp with pwl: y, A1, A2 */
+  ngnn_task pwl_backward;      /* ngnn_mlp with pwl: partial (U, V, dW2, db2), dX */
+  ngnn_task pwl_finish;        /* ngnn_mlp with pwl: reduced → partial, standard layout */
   ngnn_task messages;          /* ngnn_msg: M */
   ngnn_task messages_backward; /* ngnn_msg: dP and dW, or dP and W's Adam step */
   ngnn_task adam;              /* ngnn_adam */

@@ -3,9 +3,11 @@
  * workspace, run the kernels on the pool. Argument order: the handle first, then as in
  * src/kernels/native/backend.ts.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "pwl.h"
 
 /** Adam runs on one thread below this many elements (waking the workers costs more). */
 #define ADAM_PARALLEL_MIN 65536
@@ -43,6 +45,44 @@ static int mlp_common(args_t *a, mlp_args *m) {
   return 1;
 }
 
+void backend_free_pwl(backend *b) {
+  free(b->pwlMem);
+  free(b->pwlKey);
+  b->pwlMem = b->pwlKey = NULL;
+  b->pwlKeyFloats = 0;
+}
+
+/**
+ * The piecewise-linear tables of an MLP [1, H, H, 1] with these weights (kept from the last call
+ * when the weights are the same: the forward and backward passes of one step share them), or NULL
+ * (thrown) when out of memory.
+ */
+static const ngnn_pwl *pwl_tables(args_t *a, mlp_args *m) {
+  backend *b = m->b;
+  const int H = m->q.H;
+  const size_t sH = (size_t)H, nKey = 2 * sH + sH * sH + sH;
+  if (b->pwlKey && b->pwlKeyFloats == nKey && memcmp(b->pwlKey, m->W0, sH * 4) == 0 &&
+      memcmp(b->pwlKey + sH, m->q.b0, sH * 4) == 0 && memcmp(b->pwlKey + 2 * sH, m->W1, sH * sH * 4) == 0 &&
+      memcmp(b->pwlKey + 2 * sH + sH * sH, m->q.b1, sH * 4) == 0) {
+    return &b->pwl;
+  }
+  backend_free_pwl(b);
+  b->pwlMem = (float *)aligned_alloc(64, (ngnn_pwl_floats(H) * 4 + 63) / 64 * 64);
+  b->pwlKey = (float *)malloc(nKey * 4);
+  if (!b->pwlMem || !b->pwlKey) {
+    backend_free_pwl(b);
+    throw_err(a, "out of memory");
+    return NULL;
+  }
+  ngnn_pwl_build(&b->pwl, b->pwlMem, H, m->W0, m->q.b0, m->W1, m->q.b1);
+  memcpy(b->pwlKey, m->W0, sH * 4);
+  memcpy(b->pwlKey + sH, m->q.b0, sH * 4);
+  memcpy(b->pwlKey + 2 * sH, m->W1, sH * sH * 4);
+  memcpy(b->pwlKey + 2 * sH + sH * sH, m->q.b1, sH * 4);
+  b->pwlKeyFloats = nKey;
+  return &b->pwl;
+}
+
 /** W0T[c, o] = W0[o, c] into ws. */
 static void transpose_w0(const mlp_args *m, float *W0T) {
   const int H = m->q.H, nIn = m->q.nIn;
@@ -57,8 +97,16 @@ napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
   if (!args_get(env, info, 14, &a) || !mlp_common(&a, &m)) return NULL;
   const size_t H = (size_t)m.q.H, nIn = (size_t)m.q.nIn;
   m.q.y = arg_f32(&a, 13, "y", (size_t)m.q.S, 0, NULL);
-  float *ws = a.failed ? NULL : backend_workspace(&a, m.b, nIn * H + H * H);
-  if (!ws || m.q.S == 0) return a.failed ? NULL : undefined(env);
+  if (a.failed) return NULL;
+  if (m.q.S == 0) return undefined(env);
+  if (nIn == 1 && m.b->piecewise) {
+    m.q.W0T = m.W0;
+    if (!(m.q.pwl = pwl_tables(&a, &m))) return NULL;
+    ngnn_pool_run(m.b->pool, m.b->k->pwl_forward, &m.q, m.b->threads);
+    return undefined(env);
+  }
+  float *ws = backend_workspace(&a, m.b, nIn * H + H * H);
+  if (!ws) return NULL;
   float *W0T = ws, *W1T = ws + nIn * H;
   transpose_w0(&m, W0T);
   for (size_t o = 0; o < H; o++)
@@ -67,6 +115,39 @@ napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
   m.q.W1T = W1T;
   ngnn_pool_run(m.b->pool, m.b->k->mlp_forward, &m.q, m.b->threads);
   return undefined(env);
+}
+
+/** The caller's gradients += r, in the layout [dW0T (nIn·H), db0, dW1, db1, dW2, db2] (dW0T transposed back). */
+static void add_gradients(const float *r, int nIn, int H, float *gW0, float *gb0, float *gW1, float *gb1, float *gW2,
+                          float *gb2) {
+  for (int c = 0; c < nIn; c++)
+    for (int o = 0; o < H; o++) gW0[(size_t)o * nIn + c] += *r++;
+  for (int o = 0; o < H; o++) gb0[o] += *r++;
+  for (size_t e = 0; e < (size_t)H * H; e++) gW1[e] += *r++;
+  for (int o = 0; o < H; o++) gb1[o] += *r++;
+  for (int o = 0; o < H; o++) gW2[o] += *r++;
+  gb2[0] += *r;
+}
+
+/** The backward pass of an MLP [1, H, H, 1] through its piecewise-linear form (kern_pwl.h). */
+static napi_value pwl_backward(args_t *a, mlp_args *m, float *gW0, float *gb0, float *gW1, float *gb1, float *gW2, float *gb2) {
+  const ngnn_pwl *w = pwl_tables(a, m);
+  if (!w) return NULL;
+  const int H = m->q.H;
+  const int P = ngnn_pwl_partial_layout(&m->b->pwl, H);
+  const int nBlocks = (int)(((size_t)m->q.S + NGNN_PWL_BLOCK - 1) / NGNN_PWL_BLOCK);
+  float *ws = backend_workspace(a, m->b, (size_t)(nBlocks + 1) * P);
+  if (!ws) return NULL;
+  m->q.pwl = w;
+  m->q.P = P;
+  m->q.nBlocks = nBlocks;
+  m->q.partial = ws;
+  m->q.reduced = ws + (size_t)nBlocks * P;
+  ngnn_pool_run(m->b->pool, m->b->k->pwl_backward, &m->q, m->b->threads);
+  ngnn_pool_run(m->b->pool, m->b->k->mlp_reduce, &m->q, m->b->threads);
+  ngnn_pool_run(m->b->pool, m->b->k->pwl_finish, &m->q, 1);
+  add_gradients(m->q.partial, 1, H, gW0, gb0, gW1, gb1, gW2, gb2);
+  return undefined(a->env);
 }
 
 /** mlpBackward(h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2, dy, gW0, gb0, gW1, gb1, gW2, gb2, dX | null). */
@@ -85,6 +166,7 @@ napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
   m.q.dX = arg_f32(&a, 20, "dX", S * nIn, 1, NULL);
   if (a.failed) return NULL;
   if (S == 0) return undefined(env);
+  if (nIn == 1 && m.b->piecewise) return pwl_backward(&a, &m, gW0, gb0, gW1, gb1, gW2, gb2);
   const int P = ngnn_mlp_params((int)nIn, (int)H);
   const int nBlocks = (int)((S + NGNN_BLOCK - 1) / NGNN_BLOCK);
   const size_t scr = (ngnn_mlp_scratch((int)H) + 15) / 16 * 16;
@@ -101,15 +183,7 @@ napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
   m.q.scratchFloats = scr;
   ngnn_pool_run(m.b->pool, m.b->k->mlp_backward, &m.q, m.b->threads);
   ngnn_pool_run(m.b->pool, m.b->k->mlp_reduce, &m.q, m.b->threads);
-  // Accumulate into the gradients, dW0T transposed back to [H, nIn].
-  const float *r = m.q.reduced;
-  for (size_t c = 0; c < nIn; c++)
-    for (size_t o = 0; o < H; o++) gW0[o * nIn + c] += *r++;
-  for (size_t o = 0; o < H; o++) gb0[o] += *r++;
-  for (size_t e = 0; e < H * H; e++) gW1[e] += *r++;
-  for (size_t o = 0; o < H; o++) gb1[o] += *r++;
-  for (size_t o = 0; o < H; o++) gW2[o] += *r++;
-  gb2[0] += *r;
+  add_gradients(m.q.reduced, (int)nIn, (int)H, gW0, gb0, gW1, gb1, gW2, gb2);
   return undefined(env);
 }
 

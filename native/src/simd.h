@@ -40,6 +40,8 @@ NGNN_INLINE vf vrelu(vf a) { return _mm512_max_ps(a, _mm512_setzero_ps()); }
 NGNN_INLINE uint64_t vposbits(vf a) { return _mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_GT_OQ); }
 /** Bit l set where lane l of a is not 0 (NaN included). */
 NGNN_INLINE uint64_t vnzbits(vf a) { return _mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_UQ); }
+/** Bit l set where lane l of a ≤ lane l of b. */
+NGNN_INLINE uint64_t vlebits(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
 /** a where ref > 0, else 0. */
 NGNN_INLINE vf vkeep_pos(vf a, vf ref) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(ref, _mm512_setzero_ps(), _CMP_GT_OQ), a);
@@ -80,6 +82,7 @@ NGNN_INLINE uint64_t vposbits(vf a) {
 NGNN_INLINE uint64_t vnzbits(vf a) {
   return (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_NEQ_UQ));
 }
+NGNN_INLINE uint64_t vlebits(vf a, vf b) { return (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LE_OQ)); }
 NGNN_INLINE vf vkeep_pos(vf a, vf ref) { return _mm256_and_ps(a, _mm256_cmp_ps(ref, _mm256_setzero_ps(), _CMP_GT_OQ)); }
 NGNN_INLINE vf vzero_lane(vf a, int l) {
   return _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_set1_epi32(l), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))), a);
@@ -135,6 +138,11 @@ NGNN_INLINE uint64_t vposbits(vf a) {
 NGNN_INLINE uint64_t vnzbits(vf a) {
   uint64_t m = 0;
   for (int l = 0; l < VW; l++) m |= (uint64_t)(a[l] != 0) << l;
+  return m;
+}
+NGNN_INLINE uint64_t vlebits(vf a, vf b) {
+  uint64_t m = 0;
+  for (int l = 0; l < VW; l++) m |= (uint64_t)(a[l] <= b[l]) << l;
   return m;
 }
 NGNN_INLINE vf vkeep_pos(vf a, vf ref) { return (vf)((vi)a & (ref > 0)); }

@@ -20,8 +20,9 @@ export interface Backend {
   alloc(n: number): Arr;
 
   /**
-   * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) receive
-   * the post-ReLU activations, which mlpBackward needs.
+   * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) keep what
+   * mlpBackward needs of the pass: the post-ReLU activations (the native backend leaves them
+   * unwritten for MLPs with one input, whose backward pass does not read them).
    */
   mlpForward(shape: MlpShape, layers: readonly Arr[], X: Arr, S: number, acts: readonly Arr[], y: Arr): void;
 

@@ -15,8 +15,11 @@ type Handle = object;
 export interface NativeAddon {
   /** The kernel sets this CPU runs, best first ("avx512", "avx2", "generic"; "generic16", portable code at 16 lanes, is for tests). */
   info(): { isas: string[] };
-  /** A backend with its own pool of `threads` threads, on kernel set `isa` ("" = the best). */
-  create(threads: number, isa: string): { handle: Handle; isa: string; threads: number; lanes: number };
+  /**
+   * A backend with its own pool of `threads` threads, on kernel set `isa` ("" = the best); with
+   * `piecewise`, MLPs with one input go through their piecewise-linear form.
+   */
+  create(threads: number, isa: string, piecewise: boolean): { handle: Handle; isa: string; threads: number; lanes: number };
   /** Stops the backend's threads (they also stop when the handle is collected and at exit). */
   close(h: Handle): void;
   /** A zeroed Float32Array of n elements, 64-byte aligned. */

@@ -55,8 +55,8 @@ function expectGradsClose(a: ParamSet, b: ParamSet, rtol: number): void {
 
 describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () => {
   const opened: NativeBackend[] = [];
-  const make = (isa: string, threads: number) => {
-    const be = nativeBackend({ isa, threads });
+  const make = (isa: string, threads: number, piecewise = true) => {
+    const be = nativeBackend({ isa, threads, piecewise });
     opened.push(be);
     return be;
   };
@@ -66,23 +66,27 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
 
   describe.each(ISAS)("%s kernels", (isa) => {
     it.each([
-      [100, 8, 64, 2],
-      [37, 3, 48, 1],
-      [61, 5, 16, 2],
-    ])("agrees on the forward pass, the loss and every gradient (N = %i, B = %i, H = %i, %i threads)", (N, B, H, t) => {
-      const ref = referenceBackend("f32");
-      const nat = make(isa, t);
-      const a = setup(ref, N, B, 3, H);
-      const b = setup(nat, N, B, 3, H);
-      const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, 1.0);
-      const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
-      expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
-      for (const key of ["F", "M", "P", "dP", "dPhiIn"] as const) {
-        const r = allclose(b.ws[key], a.ws[key], 1e-4, 1e-5);
-        expect(r.ok, `${key}: ${r.worst}`).toBe(true);
-      }
-      expectGradsClose(a.grad, b.grad, 1e-4);
-    });
+      [100, 8, 64, 2, true],
+      [100, 8, 64, 2, false],
+      [37, 3, 48, 1, true],
+      [61, 5, 16, 2, false],
+    ])(
+      "agrees on the forward pass, the loss and every gradient (N = %i, B = %i, H = %i, %i threads, psi* piecewise: %s)",
+      (N, B, H, t, pw) => {
+        const ref = referenceBackend("f32");
+        const nat = make(isa, t, pw);
+        const a = setup(ref, N, B, 3, H);
+        const b = setup(nat, N, B, 3, H);
+        const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, 1.0);
+        const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
+        expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
+        for (const key of ["F", "M", "P", "dP", "dPhiIn"] as const) {
+          const r = allclose(b.ws[key], a.ws[key], 1e-4, 1e-5);
+          expect(r.ok, `${key}: ${r.worst}`).toBe(true);
+        }
+        expectGradsClose(a.grad, b.grad, 1e-4);
+      },
+    );
 
     it("agrees over several Adam steps, W's step fused or not, and the fused op equals messagesBackward + adam", () => {
       const a = train(referenceBackend("f32"), 5, 100, 8, 64, false);

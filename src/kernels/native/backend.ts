@@ -17,6 +17,12 @@ export interface NativeOptions {
   threads?: number;
   /** Kernel set: "avx512", "avx2" or "generic" (default: the best this CPU runs; env NEURAL_GNN_NATIVE_ISA). */
   isa?: string;
+  /**
+   * MLPs with one input (psi*) as the piecewise-linear functions they are: on each interval between
+   * the first layer's ReLU breakpoints the second layer's input is linear in x, so a sample costs H
+   * multiply-adds instead of H² (native/src/kern_pwl.h). Same function, other rounding. Default true.
+   */
+  piecewise?: boolean;
 }
 
 export interface NativeBackend extends Backend {
@@ -51,7 +57,7 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
   if ("why" in loaded) throw new Error(loaded.why);
   const addon: NativeAddon = loaded.addon;
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
-  const created = addon.create(threads, opts.isa ?? process.env.NEURAL_GNN_NATIVE_ISA ?? "");
+  const created = addon.create(threads, opts.isa ?? process.env.NEURAL_GNN_NATIVE_ISA ?? "", opts.piecewise ?? true);
   const h = created.handle;
   const check = (shape: MlpShape): { nIn: number; H: number } => {
     const why = unsupportedMlp(shape);
