@@ -98,13 +98,15 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/** create(threads, isa | "", piecewise) → { handle, isa, threads, lanes }. */
+/** create(threads, isa | "", piecewise, alwaysSplit) → { handle, isa, threads, lanes }. */
 static napi_value js_create(napi_env env, napi_callback_info info) {
   args_t a;
-  if (!args_get(env, info, 3, &a)) return NULL;
+  if (!args_get(env, info, 4, &a)) return NULL;
   int threads = arg_int(&a, 0, "threads", 1, 1024);
-  bool piecewise = true;
-  if (!a.failed && napi_get_value_bool(env, a.argv[2], &piecewise) != napi_ok) throw_err(&a, "piecewise must be a boolean");
+  bool piecewise = true, alwaysSplit = false;
+  if (!a.failed && (napi_get_value_bool(env, a.argv[2], &piecewise) != napi_ok || napi_get_value_bool(env, a.argv[3], &alwaysSplit) != napi_ok)) {
+    throw_err(&a, "piecewise and alwaysSplit must be booleans");
+  }
   char isa[32] = {0};
   size_t len = 0;
   if (!a.failed && napi_get_value_string_utf8(env, a.argv[1], isa, sizeof isa, &len) != napi_ok) throw_err(&a, "isa must be a string");
@@ -123,6 +125,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   b->k = k;
   b->threads = threads;
   b->piecewise = piecewise;
+  b->alwaysSplit = alwaysSplit;
   b->pool = ngnn_pool_create(threads);
   if (!b->pool) {
     free(b);

@@ -17,7 +17,8 @@ typedef struct {
   int threads;
   float *ws; /* workspace: transposed weights, partial gradients, per-thread scratch */
   size_t wsFloats;
-  int piecewise; /* MLPs with one input through their piecewise-linear form (kern_pwl.h) */
+  int piecewise;   /* MLPs with one input through their piecewise-linear form (kern_pwl.h) */
+  int alwaysSplit; /* every op on all threads, however small (for tests) */
   /* The piecewise-linear tables, kept while the weights they were built from (key) do not change. */
   ngnn_pwl pwl;
   float *pwlMem, *pwlKey;

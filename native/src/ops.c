@@ -9,8 +9,24 @@
 #include "backend.h"
 #include "pwl.h"
 
-/** Adam runs on one thread below this many elements (waking the workers costs more). */
-#define ADAM_PARALLEL_MIN 65536
+/*
+ * Work per thread below which an op uses fewer threads (waking a worker costs microseconds, and
+ * much more on a loaded machine): in samples of a forward pass, gradient blocks, multiply-adds of
+ * the message products, Adam elements, additions of the block reduction. Results do not depend
+ * on it (nor on the thread count).
+ */
+#define GRAIN_FORWARD 256
+#define GRAIN_PWL_FORWARD 4096
+#define GRAIN_BLOCKS 1
+#define GRAIN_MESSAGES 400000
+#define GRAIN_ADAM 65536
+#define GRAIN_REDUCE 262144
+
+/** The number of threads for `work` units at `grain` units per thread at least. */
+static int threads_for(const backend *b, double work, double grain) {
+  const double n = b->alwaysSplit ? b->threads : work / grain;
+  return n >= b->threads ? b->threads : n < 1 ? 1 : (int)n;
+}
 
 /** The MLP arguments shared by forward and backward: (h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2). */
 typedef struct {
@@ -102,7 +118,7 @@ napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
   if (nIn == 1 && m.b->piecewise) {
     m.q.W0T = m.W0;
     if (!(m.q.pwl = pwl_tables(&a, &m))) return NULL;
-    ngnn_pool_run(m.b->pool, m.b->k->pwl_forward, &m.q, m.b->threads);
+    ngnn_pool_run(m.b->pool, m.b->k->pwl_forward, &m.q, threads_for(m.b, m.q.S, GRAIN_PWL_FORWARD));
     return undefined(env);
   }
   float *ws = backend_workspace(&a, m.b, nIn * H + H * H);
@@ -113,7 +129,7 @@ napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
     for (size_t k = 0; k < H; k++) W1T[k * H + o] = m.W1[o * H + k];
   m.q.W0T = W0T;
   m.q.W1T = W1T;
-  ngnn_pool_run(m.b->pool, m.b->k->mlp_forward, &m.q, m.b->threads);
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_forward, &m.q, threads_for(m.b, m.q.S, GRAIN_FORWARD));
   return undefined(env);
 }
 
@@ -143,8 +159,8 @@ static napi_value pwl_backward(args_t *a, mlp_args *m, float *gW0, float *gb0, f
   m->q.nBlocks = nBlocks;
   m->q.partial = ws;
   m->q.reduced = ws + (size_t)nBlocks * P;
-  ngnn_pool_run(m->b->pool, m->b->k->pwl_backward, &m->q, m->b->threads);
-  ngnn_pool_run(m->b->pool, m->b->k->mlp_reduce, &m->q, m->b->threads);
+  ngnn_pool_run(m->b->pool, m->b->k->pwl_backward, &m->q, threads_for(m->b, nBlocks, GRAIN_BLOCKS));
+  ngnn_pool_run(m->b->pool, m->b->k->mlp_reduce, &m->q, threads_for(m->b, (double)nBlocks * P, GRAIN_REDUCE));
   ngnn_pool_run(m->b->pool, m->b->k->pwl_finish, &m->q, 1);
   add_gradients(m->q.partial, 1, H, gW0, gb0, gW1, gb1, gW2, gb2);
   return undefined(a->env);
@@ -181,8 +197,8 @@ napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
   m.q.reduced = m.q.partial + (size_t)nBlocks * P;
   m.q.scratch = m.q.reduced + P;
   m.q.scratchFloats = scr;
-  ngnn_pool_run(m.b->pool, m.b->k->mlp_backward, &m.q, m.b->threads);
-  ngnn_pool_run(m.b->pool, m.b->k->mlp_reduce, &m.q, m.b->threads);
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_backward, &m.q, threads_for(m.b, nBlocks, GRAIN_BLOCKS));
+  ngnn_pool_run(m.b->pool, m.b->k->mlp_reduce, &m.q, threads_for(m.b, (double)nBlocks * P, GRAIN_REDUCE));
   add_gradients(m.q.reduced, (int)nIn, (int)H, gW0, gb0, gW1, gb1, gW2, gb2);
   return undefined(env);
 }
@@ -207,7 +223,7 @@ napi_value js_messages(napi_env env, napi_callback_info info) {
   q.P = arg_f32(&a, 4, "P", BN, 0, NULL);
   q.M = arg_f32(&a, 5, "M", BN, 0, NULL);
   if (a.failed) return NULL;
-  if (BN) ngnn_pool_run(b->pool, b->k->messages, &q, b->threads);
+  if (BN) ngnn_pool_run(b->pool, b->k->messages, &q, threads_for(b, (double)BN * q.N, GRAIN_MESSAGES));
   return undefined(env);
 }
 
@@ -223,7 +239,7 @@ napi_value js_messages_backward(napi_env env, napi_callback_info info) {
   q.dW = arg_f32(&a, 6, "dW", (size_t)q.N * q.N, 0, NULL);
   q.dP = arg_f32(&a, 7, "dP", BN, 0, NULL);
   if (a.failed) return NULL;
-  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, b->threads);
+  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, threads_for(b, 2.0 * BN * q.N, GRAIN_MESSAGES));
   return undefined(env);
 }
 
@@ -254,7 +270,7 @@ napi_value js_messages_backward_adam(napi_env env, napi_callback_info info) {
   q.beta2 = s[2];
   q.eps = s[3];
   q.sqrtBc2 = s[4];
-  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, b->threads);
+  if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, threads_for(b, 2.0 * BN * q.N, GRAIN_MESSAGES));
   return undefined(env);
 }
 
@@ -278,6 +294,6 @@ napi_value js_adam(napi_env env, napi_callback_info info) {
   q.beta2 = s[2];
   q.eps = s[3];
   q.sqrtBc2 = s[4];
-  if (n) ngnn_pool_run(b->pool, b->k->adam, &q, n >= ADAM_PARALLEL_MIN ? b->threads : 1);
+  if (n) ngnn_pool_run(b->pool, b->k->adam, &q, threads_for(b, (double)n, GRAIN_ADAM));
   return undefined(env);
 }

@@ -15,8 +15,11 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/** How long an idle worker spins before it sleeps (the gaps between a step's kernels are shorter). */
-#define SPIN_NS 200000L
+/** How long an idle worker spins (yielding now and then) before it sleeps: longer than the gaps
+ * between a training step's kernels. */
+#define SPIN_NS 100000L
+/** Spins of a waiting thread between yields of its CPU (to a preempted worker, on a loaded machine). */
+#define SPINS_PER_YIELD 1024u
 
 typedef struct {
   ngnn_pool *pool;
@@ -53,6 +56,7 @@ static unsigned wait_generation(ngnn_pool *p, unsigned seen) {
     if (g != seen) return g;
     CPU_RELAX();
     if ((spins & 255) != 255) continue;
+    if ((spins & (SPINS_PER_YIELD - 1)) == SPINS_PER_YIELD - 1) sched_yield();
     long t = now_ns();
     if (!t0) t0 = t;
     if (t - t0 < SPIN_NS) continue;
@@ -132,7 +136,7 @@ void ngnn_pool_run(ngnn_pool *p, ngnn_task fn, void *ctx, int nth) {
   fn(ctx, 0, nth);
   for (unsigned spins = 0; atomic_load_explicit(&p->done, memory_order_acquire) < nth - 1; spins++) {
     CPU_RELAX();
-    if (spins > (1u << 16)) sched_yield();
+    if ((spins & (SPINS_PER_YIELD - 1)) == SPINS_PER_YIELD - 1) sched_yield();
   }
 }
 
@@ -157,6 +161,6 @@ void ngnn_barrier_wait(ngnn_barrier *b, int nth) {
   }
   for (unsigned spins = 0; atomic_load(&b->generation) == gen; spins++) {
     CPU_RELAX();
-    if (spins > (1u << 16)) sched_yield();
+    if ((spins & (SPINS_PER_YIELD - 1)) == SPINS_PER_YIELD - 1) sched_yield();
   }
 }

@@ -17,9 +17,15 @@ export interface NativeAddon {
   info(): { isas: string[] };
   /**
    * A backend with its own pool of `threads` threads, on kernel set `isa` ("" = the best); with
-   * `piecewise`, MLPs with one input go through their piecewise-linear form.
+   * `piecewise`, MLPs with one input go through their piecewise-linear form; with `alwaysSplit`,
+   * every op runs on all threads however small (otherwise small ops use fewer).
    */
-  create(threads: number, isa: string, piecewise: boolean): { handle: Handle; isa: string; threads: number; lanes: number };
+  create(
+    threads: number,
+    isa: string,
+    piecewise: boolean,
+    alwaysSplit: boolean,
+  ): { handle: Handle; isa: string; threads: number; lanes: number };
   /** Stops the backend's threads (they also stop when the handle is collected and at exit). */
   close(h: Handle): void;
   /** A zeroed Float32Array of n elements, 64-byte aligned. */

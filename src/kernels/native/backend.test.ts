@@ -56,7 +56,7 @@ function expectGradsClose(a: ParamSet, b: ParamSet, rtol: number): void {
 describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () => {
   const opened: NativeBackend[] = [];
   const make = (isa: string, threads: number, piecewise = true) => {
-    const be = nativeBackend({ isa, threads, piecewise });
+    const be = nativeBackend({ isa, threads, piecewise, alwaysSplit: true });
     opened.push(be);
     return be;
   };
@@ -104,11 +104,15 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       const b = train(make(isa, 2), 3, 70, 6);
       const c = train(make(isa, 3), 3, 70, 6);
       const d = train(make(isa, 2), 3, 70, 6);
+      const small = nativeBackend({ isa, threads: 2 }); // small ops on one thread
+      opened.push(small);
+      const e = train(small, 3, 70, 6);
       expect(b.losses).toEqual(a.losses);
       expect(b.params).toEqual(a.params);
       expect(c.params).toEqual(a.params);
       expect(c.grad).toEqual(a.grad);
       expect(d.params).toEqual(b.params);
+      expect(e.params).toEqual(b.params);
     });
 
     it("has gradients equal to central finite differences of the whole loss (float64 reference)", () => {

@@ -23,6 +23,8 @@ export interface NativeOptions {
    * multiply-adds instead of H² (native/src/kern_pwl.h). Same function, other rounding. Default true.
    */
   piecewise?: boolean;
+  /** Run every op on all threads, however small (tests of thread-count independence). Default false. */
+  alwaysSplit?: boolean;
 }
 
 export interface NativeBackend extends Backend {
@@ -57,7 +59,12 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
   if ("why" in loaded) throw new Error(loaded.why);
   const addon: NativeAddon = loaded.addon;
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
-  const created = addon.create(threads, opts.isa ?? process.env.NEURAL_GNN_NATIVE_ISA ?? "", opts.piecewise ?? true);
+  const created = addon.create(
+    threads,
+    opts.isa ?? process.env.NEURAL_GNN_NATIVE_ISA ?? "",
+    opts.piecewise ?? true,
+    opts.alwaysSplit ?? false,
+  );
   const h = created.handle;
   const check = (shape: MlpShape): { nIn: number; H: number } => {
     const why = unsupportedMlp(shape);
