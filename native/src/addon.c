@@ -182,6 +182,7 @@ NAPI_MODULE_INIT() {
       {"messagesBackward", NULL, js_messages_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"messagesBackwardAdamW", NULL, js_messages_backward_adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, js_adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"pdeSteps", NULL, js_pde_steps, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -2,6 +2,8 @@
  * One instruction set's kernel table: the including file defines NGNN_AVX512, NGNN_AVX2 or neither
  * (portable) and NGNN_TABLE, the table's name, and is compiled with that ISA's flags.
  */
+#include <math.h>
+
 #include "kernels.h"
 #include "pool.h"
 #include "simd.h"

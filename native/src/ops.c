@@ -21,6 +21,7 @@
 #define GRAIN_MESSAGES 400000
 #define GRAIN_ADAM 65536
 #define GRAIN_REDUCE 262144
+#define GRAIN_PDE_STEP 250000
 
 /** The number of threads for `work` units at `grain` units per thread at least. */
 static int threads_for(const backend *b, double work, double grain) {
@@ -295,5 +296,41 @@ napi_value js_adam(napi_env env, napi_callback_info info) {
   q.eps = s[3];
   q.sqrtBc2 = s[4];
   if (n) ngnn_pool_run(b->pool, b->k->adam, &q, threads_for(b, (double)n, GRAIN_ADAM));
+  return undefined(env);
+}
+
+/**
+ * pdeSteps(h, N, nSteps, save, par, W, x, t, m, c, s, g, outX, outY, noise | null, dt, noiseLevel):
+ * nSteps PDE_N2 Euler steps (kern_pde.h); nSteps = 0 sets t[par] = tanh(x).
+ */
+napi_value js_pde_steps(napi_env env, napi_callback_info info) {
+  args_t a;
+  ngnn_pde q;
+  memset(&q, 0, sizeof q);
+  if (!args_get(env, info, 17, &a)) return NULL;
+  backend *b = backend_of(&a);
+  q.N = arg_int(&a, 1, "N", 1, 1 << 20);
+  q.nSteps = arg_int(&a, 2, "nSteps", 0, 1 << 30);
+  q.save = arg_int(&a, 3, "save", 0, 1);
+  q.par = arg_int(&a, 4, "par", 0, 1);
+  const size_t N = (size_t)q.N, frames = (size_t)q.nSteps * N;
+  q.W = arg_f32(&a, 5, "W", N * N, 0, NULL);
+  q.x = arg_f32(&a, 6, "x", N, 0, NULL);
+  q.t = arg_f32(&a, 7, "t", 2 * N, 0, NULL);
+  q.m = arg_f32(&a, 8, "m", N, 0, NULL);
+  q.c = arg_f32(&a, 9, "c", N, 0, NULL);
+  q.s = arg_f32(&a, 10, "s", N, 0, NULL);
+  q.g = arg_f32(&a, 11, "g", N, 0, NULL);
+  q.outX = arg_f32(&a, 12, "outX", q.save ? frames : 0, 0, NULL);
+  q.outY = arg_f32(&a, 13, "outY", q.save ? frames : 0, 0, NULL);
+  q.dt = (float)arg_num(&a, 15, "dt");
+  q.noiseLevel = (float)arg_num(&a, 16, "noiseLevel");
+  q.noise = arg_f32(&a, 14, "noise", q.noiseLevel > 0 ? frames : 0, !(q.noiseLevel > 0), NULL);
+  if (a.failed) return NULL;
+  ngnn_barrier bar;
+  atomic_init(&bar.count, 0);
+  atomic_init(&bar.generation, 0);
+  q.barrier = &bar;
+  ngnn_pool_run(b->pool, b->k->pde_steps, &q, threads_for(b, (double)N * N, GRAIN_PDE_STEP));
   return undefined(env);
 }

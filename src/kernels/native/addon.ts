@@ -36,6 +36,26 @@ export interface NativeAddon {
   messagesBackward(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dW: F32, dP: F32): void;
   messagesBackwardAdamW(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dP: F32, m: F32, v: F32, ...k: number[]): void;
   adam(h: Handle, p: F32, g: F32, m: F32, v: F32, step: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
+  /** PDE_N2 Euler steps (native/src/kern_pde.h); nSteps = 0 sets t[par] = tanh(x). */
+  pdeSteps(
+    h: Handle,
+    N: number,
+    nSteps: number,
+    save: 0 | 1,
+    par: number,
+    W: F32,
+    x: F32,
+    t: F32,
+    m: F32,
+    c: F32,
+    s: F32,
+    g: F32,
+    outX: F32,
+    outY: F32,
+    noise: F32 | null,
+    dt: number,
+    noiseLevel: number,
+  ): void;
 }
 
 const ADDON = new URL("../../../build/Release/neural_gnn.node", import.meta.url);
@@ -67,7 +87,7 @@ export function loadNative(): { addon: NativeAddon } | { why: string } {
     cached = {
       why:
         code === "MODULE_NOT_FOUND"
-          ? `native addon not built${built ? ` (${built})` : ""}: run "npm run build:native"`
+          ? `native addon not built (${built ?? 'run "npm run build:native"'})`
           : `native addon failed to load: ${(e as Error).message.split("\n")[0]}`,
     };
   }
