@@ -61,12 +61,19 @@ if (!runs(cc, ["--version"])) off(`no working C compiler ("${cc}")`);
 const t0 = Date.now();
 let output = "";
 for (const step of [["configure"], ["build", "-j", "max"]]) {
-  const r = spawnSync(process.execPath, [nodeGyp, ...step, `--nodedir=${nodedir}`], { cwd: root, encoding: "utf8" });
+  const env = { ...process.env, npm_config_nodedir: nodedir }; // npm's setting would override --nodedir
+  const r = spawnSync(process.execPath, [nodeGyp, ...step, `--nodedir=${nodedir}`], { cwd: root, encoding: "utf8", env });
   output += `$ node-gyp ${step.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}\n`;
   writeFileSync(log, output);
   if (r.status !== 0) {
-    const firstError = output.split("\n").find((l) => /error/i.test(l) && !/^gyp (ERR|info)/.test(l)) ?? "see the log";
-    off(`node-gyp ${step[0]} failed: ${firstError.trim().slice(0, 160)}; log in build/native-build.log`);
+    const lines = output.split("\n").filter((l) => !/^gyp info/.test(l));
+    const first = lines.find((l) => /error/i.test(l) && !/^gyp ERR!/.test(l)) ?? lines.find((l) => /^gyp ERR!/.test(l)) ?? "";
+    const what =
+      first
+        .replace(/^gyp ERR!\s*/, "")
+        .trim()
+        .slice(0, 160) || "see the log";
+    off(`node-gyp ${step[0]} failed: ${what}; log in build/native-build.log`);
   }
 }
 
