@@ -70,6 +70,8 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       [100, 8, 64, 2, false],
       [37, 3, 48, 1, true],
       [61, 5, 16, 2, false],
+      [29, 2, 80, 2, false],
+      [29, 2, 144, 3, true],
     ])(
       "agrees on the forward pass, the loss and every gradient (N = %i, B = %i, H = %i, %i threads, psi* piecewise: %s)",
       (N, B, H, t, pw) => {
