@@ -111,25 +111,32 @@ NGNN_INLINE void fwd_chunk(const ngnn_mlp *q, const float *h1, float *h2, const 
   }
 }
 
-/** Forward pass over this thread's samples: A1, A2, y. */
+/** h1 = relu(b0 + Σ_c x[c] W0T[c, :]) (the first layer), and bits |= the mask of its non-zeros when given. */
+NGNN_INLINE void first_layer(const ngnn_mlp *q, const float *x, float *h1, uint64_t *bits) {
+  const int H = q->H, nvH = H / VW;
+  for (int u = 0; u < nvH; u++) {
+    vf z = vload(q->b0 + u * VW);
+    for (int c = 0; c < q->nIn; c++) z = vfma(vset1(x[c]), vload(q->W0T + (size_t)c * H + u * VW), z);
+    z = vrelu(z);
+    vstore(h1 + u * VW, z);
+    if (bits) set_bits(bits, u * VW, vposbits(z));
+  }
+}
+
+/**
+ * Forward pass over this thread's samples: y and A2 (the backward pass recomputes h1 from X, which
+ * costs less than storing and reading it back: A1 is not written).
+ */
 static void mlp_forward(void *ctx, int tid, int nth) {
   const ngnn_mlp *q = (const ngnn_mlp *)ctx;
   const int H = q->H, nIn = q->nIn, nvH = H / VW, HW = (H + 63) / 64;
   const size_t s0 = ngnn_slice((size_t)q->S, tid, nth, 16), s1 = ngnn_slice((size_t)q->S, tid + 1, nth, 16);
   uint64_t bits[NGNN_MAX_H / 64];
+  float h1[NGNN_MAX_H] __attribute__((aligned(64)));
   for (size_t s = s0; s < s1; s++) {
-    const float *x = q->X + s * (size_t)nIn;
-    float *h1 = q->A1 + s * (size_t)H;
     float *h2 = q->A2 + s * (size_t)H;
     for (int w = 0; w < HW; w++) bits[w] = 0;
-    // h1 = relu(b0 + Σ_c x[c] W0T[c, :]), and the mask of its non-zeros
-    for (int u = 0; u < nvH; u++) {
-      vf z = vload(q->b0 + u * VW);
-      for (int c = 0; c < nIn; c++) z = vfma(vset1(x[c]), vload(q->W0T + (size_t)c * H + u * VW), z);
-      z = vrelu(z);
-      vstore(h1 + u * VW, z);
-      set_bits(bits, u * VW, vposbits(z));
-    }
+    first_layer(q, q->X + s * (size_t)nIn, h1, bits);
     vf yacc = vzero();
     for (int v0 = 0; v0 < nvH; v0 += 8) {
       const int nv = nvH - v0 < 8 ? nvH - v0 : 8;
@@ -177,7 +184,7 @@ static void transpose64(uint64_t a[64]) {
 
 /**
  * Backward pass over samples s0 … s0+ns−1 (ns ≤ 64), accumulated in sample order into the block's
- * partial gradients g. Per sample: dz2 = dy·W2 ⊙ [h2 > 0], dz1 = [h1 > 0] ⊙ W1ᵀ dz2, dX = W0 dz1.
+ * partial gradients g. Per sample: h1 (recomputed), dz2 = dy·W2 ⊙ [h2 > 0], dz1 = [h1 > 0] ⊙ W1ᵀ dz2, dX = W0 dz1.
  * Then over the sub-block: dW2 += dy h2, db1 += dz2, db0 += dz1, dW0T[c] += x_c dz1, db2 += dy,
  * dW1[o, :] += Σ_l dz2[l, o] h1[l, :] over the samples where dz2[l, o] ≠ 0 (a transposed bit mask).
  */
@@ -185,14 +192,15 @@ static void mlp_backward_sub(const ngnn_mlp *q, int s0, int ns, float *g, float 
   const int H = q->H, nIn = q->nIn, nvH = H / VW, HW = (H + 63) / 64;
   float *DZ2 = scr;                                            // [64, H]
   float *DZ1 = scr + (size_t)NGNN_SUB * H;                     // [64, H]
-  uint64_t *rowbits = (uint64_t *)(DZ1 + (size_t)NGNN_SUB * H); // [64, HW]: bits of dz2 ≠ 0, by sample
+  float *A1s = DZ1 + (size_t)NGNN_SUB * H;                     // [64, H]: h1, recomputed
+  uint64_t *rowbits = (uint64_t *)(A1s + (size_t)NGNN_SUB * H); // [64, HW]: bits of dz2 ≠ 0, by sample
   float *gW0T = g, *gb0 = g + nIn * H, *gW1 = gb0 + H, *gb1 = gW1 + (size_t)H * H, *gW2 = gb1 + H, *gb2 = gW2 + H;
-  const float *A1s = q->A1 + (size_t)s0 * H;
   const float *A2s = q->A2 + (size_t)s0 * H;
   for (int l = 0; l < ns; l++) {
     const size_t s = (size_t)s0 + l;
     const vf dv = vset1(q->dy[s]);
-    const float *h1 = A1s + (size_t)l * H;
+    float *h1 = A1s + (size_t)l * H;
+    first_layer(q, q->X + s * (size_t)nIn, h1, NULL);
     const float *h2 = A2s + (size_t)l * H;
     float *dz2 = DZ2 + (size_t)l * H;
     float *dz1 = DZ1 + (size_t)l * H;

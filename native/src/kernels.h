@@ -51,7 +51,7 @@ typedef struct {
   const float *W2;  /* [H] */
   float b2;
   const float *X; /* [S, nIn] */
-  float *A1, *A2; /* [S, H] post-ReLU activations (forward writes, backward reads) */
+  float *A1, *A2; /* [S, H] post-ReLU activations: forward writes A2, backward reads it (A1 unused) */
   float *y;       /* forward: [S] */
   const float *dy; /* backward: [S] */
   float *dX;       /* backward: [S, nIn] or NULL */
@@ -67,7 +67,7 @@ typedef struct {
 
 /** Floats of per-thread scratch the MLP backward pass needs for width H. */
 static inline size_t ngnn_mlp_scratch(int H) {
-  return (size_t)2 * NGNN_SUB * (size_t)H + (size_t)2 * NGNN_SUB * ((size_t)H / 64 + 1) * 2 + (size_t)H * 2 + 64;
+  return (size_t)3 * NGNN_SUB * (size_t)H + (size_t)2 * NGNN_SUB * ((size_t)H / 64 + 1) * 2 + (size_t)H * 2 + 64;
 }
 
 /** Partial-gradient length P (padded to 16 floats) for an MLP [nIn, H, H, 1]. */
@@ -117,10 +117,10 @@ typedef void (*ngnn_task)(void *ctx, int tid, int nth);
 typedef struct {
   const char *name; /* "avx512", "avx2", "generic", "generic16" */
   int lanes;
-  ngnn_task mlp_forward;       /* ngnn_mlp: y, A1, A2 */
+  ngnn_task mlp_forward;       /* ngnn_mlp: y, A2 */
   ngnn_task mlp_backward;      /* ngnn_mlp: partial, dX */
   ngnn_task mlp_reduce;        /* ngnn_mlp: reduced */
-  ngnn_task pwl_forward;       /* ngnn_mlp with pwl: y, A1, A2 */
+  ngnn_task pwl_forward;       /* ngnn_mlp with pwl: y */
   ngnn_task pwl_backward;      /* ngnn_mlp with pwl: partial (U, V, dW2, db2), dX */
   ngnn_task pwl_finish;        /* ngnn_mlp with pwl: reduced → partial, standard layout */
   ngnn_task messages;          /* ngnn_msg: M */

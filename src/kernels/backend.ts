@@ -21,8 +21,8 @@ export interface Backend {
 
   /**
    * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) keep what
-   * mlpBackward needs of the pass: the post-ReLU activations (the native backend leaves them
-   * unwritten for MLPs with one input, whose backward pass does not read them).
+   * mlpBackward needs of the pass: the post-ReLU activations (the native backend writes only those
+   * its backward pass reads back, and recomputes the others).
    */
   mlpForward(shape: MlpShape, layers: readonly Arr[], X: Arr, S: number, acts: readonly Arr[], y: Arr): void;
 
