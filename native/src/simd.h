@@ -129,7 +129,7 @@ NGNN_INLINE vf vsqrt(vf a) {
   for (int l = 0; l < VW; l++) a[l] = sqrtf(a[l]);
   return a;
 }
-NGNN_INLINE vf vrelu(vf a) { return (vf)((vi)a & (a > 0)); }
+NGNN_INLINE vf vrelu(vf a) { return (vf)((vi)a & (a > vzero())); }
 NGNN_INLINE uint64_t vposbits(vf a) {
   uint64_t m = 0;
   for (int l = 0; l < VW; l++) m |= (uint64_t)(a[l] > 0) << l;
@@ -145,7 +145,7 @@ NGNN_INLINE uint64_t vlebits(vf a, vf b) {
   for (int l = 0; l < VW; l++) m |= (uint64_t)(a[l] <= b[l]) << l;
   return m;
 }
-NGNN_INLINE vf vkeep_pos(vf a, vf ref) { return (vf)((vi)a & (ref > 0)); }
+NGNN_INLINE vf vkeep_pos(vf a, vf ref) { return (vf)((vi)a & (ref > vzero())); }
 NGNN_INLINE vf vzero_lane(vf a, int l) {
   a[l] = 0;
   return a;
