@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks, one JSON line per measurement:
-//   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N]
+//   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
+//   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +14,7 @@ const args = process.argv.slice(2);
 const which = args.filter((a) => !a.startsWith("--"));
 const threadsArg = args.indexOf("--threads");
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : undefined;
+const profile = args.includes("--profile");
 const option = (name, fallback) => {
   const k = args.indexOf(name);
   return k >= 0 ? args[k + 1] : fallback;
@@ -28,12 +30,12 @@ for (const name of selected) {
   await benches[name]();
 }
 
-/** The Figure 2 simulation (1000 neurons, 1000 warm-up + 100,001 recorded Euler steps), in memory. */
+/** The Figure 2 simulation (1000 neurons, 1000 warm-up + 100,001 recorded Euler steps), in memory, on each engine. */
 async function benchSimulate() {
   const { loadConfig } = await import(join(root, "dist/config/load.js"));
   const { buildConnectivity } = await import(join(root, "dist/simulate/generate.js"));
-  const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
-  const { PdeN2Integrator } = await import(join(root, "dist/simulate/integrate.js"));
+  const { openPdeN2Engine } = await import(join(root, "dist/simulate/engine.js"));
+  const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
   const { neuronParams, neuronTypes } = await import(join(root, "dist/simulate/neurons.js"));
   const { Rng, STREAMS } = await import(join(root, "dist/core/rng.js"));
   const loaded = loadConfig(join(root, "configs/signal_fig_2.yaml"));
@@ -42,27 +44,31 @@ async function benchSimulate() {
   const types = neuronTypes(sim.n_neurons, sim.n_neuron_types);
   const x0 = new Float32Array(sim.n_neurons);
   new Rng(sim.seed, STREAMS.initialState).fillNormal(x0, 5);
-  const engine = await WasmEngine.create({ threads });
-  const integ = new PdeN2Integrator(engine, W, neuronParams(types, sim.params), x0, 1000, sim.delta_t);
   const frames = sim.n_frames + 1;
-  const t0 = performance.now();
-  integ.run(-sim.start_frame, false);
-  for (let f = 0; f < frames; f += 1000) integ.run(Math.min(1000, frames - f), true);
-  const seconds = (performance.now() - t0) / 1000;
-  await engine.close();
   const steps = frames - sim.start_frame;
-  console.log(
-    JSON.stringify({
-      bench: "simulate",
-      n_neurons: sim.n_neurons,
-      frames,
-      steps,
-      threads: engine.threads,
-      seconds: round(seconds),
-      frames_per_s: Math.round(steps / seconds),
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    }),
-  );
+  const engines = "addon" in loadNative() ? ["native", "wasm"] : ["wasm"];
+  for (const which of engines) {
+    const engine = await openPdeN2Engine(sim.n_neurons, threads, which === "wasm" ? "wasm" : "auto");
+    const integ = engine.integrator(W, neuronParams(types, sim.params), x0, 1000, sim.delta_t);
+    const t0 = performance.now();
+    integ.run(-sim.start_frame, false);
+    for (let f = 0; f < frames; f += 1000) integ.run(Math.min(1000, frames - f), true);
+    const seconds = (performance.now() - t0) / 1000;
+    await engine.close();
+    console.log(
+      JSON.stringify({
+        bench: "simulate",
+        backend: which,
+        n_neurons: sim.n_neurons,
+        frames,
+        steps,
+        threads: engine.threads,
+        seconds: round(seconds),
+        frames_per_s: Math.round(steps / seconds),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      }),
+    );
+  }
 }
 
 /** `generate` of Figure 2 end to end (simulation + writing the 800 MB dataset), without figures. */
@@ -137,10 +143,15 @@ function round(x) {
   return Math.round(x * 1000) / 1000;
 }
 
-/** One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam. */
+/**
+ * One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam (W's step
+ * fused into the backward pass where the backend has it), on the native backend (when built) and
+ * wasm, for each thread count, then the float32 reference.
+ */
 async function benchStep() {
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
   const { wasmBackend } = await import(join(root, "dist/kernels/wasm/backend.js"));
+  const { nativeBackend, nativeUnsupported } = await import(join(root, "dist/kernels/native/backend.js"));
   const { referenceBackend } = await import(join(root, "dist/kernels/reference.js"));
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
@@ -148,6 +159,7 @@ async function benchStep() {
   const N = 1000;
   const B = 8;
   const shape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
+  const row = { n_neurons: N, batch: B };
   const measure = (backend, iters) => {
     const p = new ParamSet(shape, backend);
     initParams(p, 1);
@@ -163,7 +175,7 @@ async function benchStep() {
     const times = [];
     for (let it = 0; it < iters + 5; it++) {
       const t0 = performance.now();
-      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0);
+      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0, opt);
       opt.step(p, grad);
       if (it >= 5) times.push(performance.now() - t0);
     }
@@ -171,13 +183,58 @@ async function benchStep() {
     const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
     return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
   };
+  const report = (backend, name, t, iters) => {
+    console.log(JSON.stringify({ bench: "train_step", backend: name, threads: t, ...row, ...measure(backend, iters) }));
+    if (!profile) return;
+    const { timed, ops } = timedBackend(backend, N);
+    const ms = measure(timed, iters).ms_median;
+    const perStep = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / (iters + 5))]));
+    const inOps = Object.values(perStep).reduce((a, b) => a + b, 0);
+    console.log(
+      JSON.stringify({
+        bench: "train_step_profile",
+        backend: name,
+        threads: t,
+        ...row,
+        ms_median: ms,
+        ops_ms: perStep,
+        other_ms: round(ms - inOps),
+      }),
+    );
+  };
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
+  const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
+  if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
   for (const t of threadCounts) {
+    if (!nativeWhy) {
+      const backend = nativeBackend({ threads: t });
+      report(backend, "native", t, 400);
+      backend.close();
+    }
     const engine = await WasmEngine.create({ threads: t });
-    const r = measure(wasmBackend(engine), 200);
+    report(wasmBackend(engine), "wasm", t, 200);
     await engine.close();
-    console.log(JSON.stringify({ bench: "train_step", backend: "wasm", threads: t, n_neurons: N, batch: B, ...r }));
   }
   const r = measure(referenceBackend("f32"), 3);
-  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, n_neurons: N, batch: B, ...r }));
+  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, ...row, ...r }));
+}
+
+/** `backend` with every op timed, by op and role (psi*, phi*, the phi*(0, a) regulariser); sums in `ops`. */
+function timedBackend(backend, N) {
+  const ops = {};
+  const add = (key, ms) => {
+    ops[key] = (ops[key] ?? 0) + ms;
+  };
+  const role = (shape, S) => (shape.sizes[0] === 1 ? "psi" : S === N ? "phi_regul" : "phi");
+  const timed = Object.create(backend);
+  for (const name of ["mlpForward", "mlpBackward", "messages", "messagesBackward", "messagesBackwardAdamW", "adam"]) {
+    if (!backend[name]) continue;
+    timed[name] = (...a) => {
+      const t0 = performance.now();
+      backend[name](...a);
+      const key = name.startsWith("mlp") ? `${name} ${role(a[0], a[3])}` : name;
+      add(key, performance.now() - t0);
+    };
+  }
+  return { timed, ops };
 }

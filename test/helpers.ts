@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
+import { loadNative } from "../src/kernels/native/addon.js";
 import { WasmEngine } from "../src/kernels/wasm/engine.js";
 
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -108,4 +109,11 @@ export function useEngines(): { e1: WasmEngine; e2: WasmEngine } {
     await engines.e2.close();
   });
   return engines;
+}
+
+/** The native addon, or why not: then the native tests are skipped, with a visible warning. */
+export function nativeOrWarn(): ReturnType<typeof loadNative> {
+  const loaded = loadNative();
+  if ("why" in loaded) console.warn(`native backend tests are SKIPPED: ${loaded.why}`);
+  return loaded;
 }

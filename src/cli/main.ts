@@ -106,7 +106,7 @@ export function program(): Command {
     .option("--epochs <n>", "number of epochs (default: training.n_epochs)", positiveInt)
     .option("--iterations-per-epoch <n>", "iterations per epoch (default: the reference's formula)", positiveInt)
     .option("--seed <n>", "training seed (default: training.seed)", nonNegativeInt)
-    .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "wasm", "reference"]).default("auto"))
+    .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "native", "wasm", "reference"]).default("auto"))
     .option("--resume", "continue the training saved in runs/<name>/models/")
     .option("--force", "discard an earlier training in runs/<name>/models/ and start over")
     .action(async (config: string | undefined, opts) => {

@@ -1,8 +1,8 @@
 /**
  * The compute-backend interface of the GNN model: typed arrays in, caller-provided buffers out,
- * explicit shapes. Implementations: `reference` (plain TypeScript, float32 or float64) and `wasm`
- * (WebAssembly SIMD, multi-threaded, float32). Every op overwrites its outputs unless it says it
- * accumulates.
+ * explicit shapes. Implementations: `reference` (plain TypeScript, float32 or float64), `wasm`
+ * (WebAssembly SIMD, multi-threaded, float32) and `native` (a C addon, multi-threaded, float32).
+ * Every op overwrites its outputs unless it says it accumulates.
  *
  * An MLP here is `layers` = [W_0, b_0, W_1, b_1, …] with W_l: [out_l, in_l] row-major (PyTorch's
  * nn.Linear layout), ReLU after every layer but the last, and a scalar output.
@@ -20,8 +20,9 @@ export interface Backend {
   alloc(n: number): Arr;
 
   /**
-   * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) receive
-   * the post-ReLU activations, which mlpBackward needs.
+   * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) keep what
+   * mlpBackward needs of the pass: the post-ReLU activations (the native backend writes only those
+   * its backward pass reads back, and recomputes the others).
    */
   mlpForward(shape: MlpShape, layers: readonly Arr[], X: Arr, S: number, acts: readonly Arr[], y: Arr): void;
 
@@ -51,4 +52,25 @@ export interface Backend {
    * v ← β2 v + (1−β2) g², p ← p − lr · m̂ / (√v̂ + ε) with bias corrections 1 − β^t.
    */
   adam(p: Arr, g: Arr, m: Arr, v: Arr, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+
+  /**
+   * Optional fusion of messagesBackward with W's Adam step, so that W, m and v are read and written
+   * once and dW is never stored: dP as messagesBackward; W, m, v as adam(W, dW, m, v, …) with
+   * messagesBackward's dW; then W[i, i] = 0. dP uses W before the step.
+   */
+  messagesBackwardAdamW?(
+    W: Arr,
+    G: Arr,
+    P: Arr,
+    B: number,
+    N: number,
+    dP: Arr,
+    m: Arr,
+    v: Arr,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    t: number,
+  ): void;
 }

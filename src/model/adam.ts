@@ -3,8 +3,11 @@
  *   a → rates.a, lin_phi.* → rates.phi, W → rates.W, other (lin_edge.*) → rates.psi.
  * β = (0.9, 0.999), ε = 1e−8, no weight decay; `reset()` re-creates the state (the reference
  * re-creates the optimiser at every epoch end). The step count t is shared by all tensors.
+ *
+ * With a backend that fuses W's gradient into W's Adam step (Backend.messagesBackwardAdamW),
+ * `lossAndGrad` takes W's step of the coming `step()` itself (`stepWFused`), and `step()` skips W.
  */
-import type { Backend } from "../kernels/backend.js";
+import type { Arr, Backend } from "../kernels/backend.js";
 import { ParamSet } from "./params.js";
 
 /** A learning rate per parameter group, named after the paper's symbols. */
@@ -30,6 +33,8 @@ export class Adam {
   readonly m: ParamSet;
   readonly v: ParamSet;
   t = 0;
+  /** W's step of the coming `step()` was taken by stepWFused. */
+  private wDone = false;
 
   constructor(
     private readonly backend: Backend,
@@ -49,9 +54,25 @@ export class Adam {
     this.t = 0;
   }
 
+  /**
+   * When the backend fuses them, the messages' backward (dP = G W, see Backend.messagesBackward) with
+   * W's Adam step of the coming `step()`, which then leaves W alone; returns false (and does
+   * nothing) otherwise.
+   */
+  stepWFused(params: ParamSet, G: Arr, P: Arr, B: number, dP: Arr): boolean {
+    const fused = this.backend.messagesBackwardAdamW;
+    if (!fused) return false;
+    const N = params.shape.N;
+    const lr = lrForTensor("W", this.rates);
+    fused.call(this.backend, params.W, G, P, B, N, dP, this.m.W, this.v.W, lr, this.beta1, this.beta2, this.eps, this.t + 1);
+    this.wDone = true;
+    return true;
+  }
+
   step(params: ParamSet, grad: ParamSet): void {
     this.t++;
     for (const s of params.specs) {
+      if (s.name === "W" && this.wDone) continue;
       const sl = (x: ParamSet) => x.data.subarray(s.offset, s.offset + s.size);
       this.backend.adam(
         sl(params),
@@ -65,6 +86,7 @@ export class Adam {
         this.t,
       );
     }
+    this.wDone = false;
     // The mask keeps W's diagonal at zero.
     const N = params.shape.N;
     for (let i = 0; i < N; i++) params.W[i * N + i] = 0;

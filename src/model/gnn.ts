@@ -9,6 +9,7 @@
  * `lossAndGrad` overwrites the gradient set with dL/dθ for every parameter (W, a, psi*, phi*).
  */
 import type { Arr, Backend } from "../kernels/backend.js";
+import type { Adam } from "./adam.js";
 import type { ParamSet } from "./params.js";
 
 export interface LossParts {
@@ -83,7 +84,8 @@ function fillPhiInput(out: Arr, X: ArrayLike<number>, a: Arr, B: number, N: numb
 
 /**
  * Loss and gradient for frames X, targets Y (both [B, N]). `grad` is overwritten.
- * Returns the loss and its two parts.
+ * Returns the loss and its two parts. With `adam`, on a backend that fuses W's gradient into W's
+ * Adam step, W takes the step of the coming `adam.step()` here and grad.W is not written.
  */
 export function lossAndGrad(
   backend: Backend,
@@ -94,6 +96,7 @@ export function lossAndGrad(
   Y: ArrayLike<number>,
   B: number,
   coeffPhiZero: number,
+  adam?: Adam,
 ): LossParts {
   const { N, embeddingDim: d, psi, phi } = p.shape;
   const BN = B * N;
@@ -114,7 +117,7 @@ export function lossAndGrad(
   // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
   grad.data.fill(0, grad.W.length);
   // Messages: dW = Gᵀ P (off-diagonal), dP = G W.
-  backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
+  if (!adam?.stepWFused(p, ws.G, ws.P, B, ws.dP)) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
   backend.mlpBackward(psi, p.psi, X, BN, ws.psiActs, ws.dP, grad.psi);
   // Update function: dF = G; d(a_i) from the input gradient of phi*.
   backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);

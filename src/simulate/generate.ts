@@ -10,7 +10,6 @@ import { type LoadedConfig, requireImplemented } from "../config/load.js";
 import { Rng, STREAMS } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { NpyWriter, writeNpy } from "../io/npy.js";
-import { WasmEngine } from "../kernels/wasm/engine.js";
 import {
   type ConnectivityType,
   applyDaleLaw,
@@ -20,7 +19,7 @@ import {
   loadConnectivity,
 } from "./connectivity.js";
 import { DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, type DatasetMeta, StatsAccumulator, firstNonFinite } from "./dataset.js";
-import { PdeN2Integrator } from "./integrate.js";
+import { openPdeN2Engine } from "./engine.js";
 import { neuronParams, neuronTypes } from "./neurons.js";
 
 export interface GenerateOptions {
@@ -110,10 +109,10 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
   mkdirSync(parent, { recursive: true });
   const tmpDir = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmpDir);
-  const engine = await WasmEngine.create({ threads: options.threads });
+  const engine = await openPdeN2Engine(N, options.threads);
   const writers: NpyWriter[] = [];
   try {
-    const integ = new PdeN2Integrator(engine, W, p, x0, chunk, dt, sim.noise_model_level);
+    const integ = engine.integrator(W, p, x0, chunk, dt, sim.noise_model_level);
     const total = warmup + saved;
     const fillNoise = (frames: number) => {
       if (noiseRng) noiseRng.fillNormal(integ.noiseBuffer(frames));

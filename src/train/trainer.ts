@@ -210,7 +210,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const it = st.iteration;
       for (let b = 0; b < B; b++) ks[b] = rng.int(frameRange);
       fillBatch(data, ks, X, Y);
-      const loss = lossAndGrad(backend, p, grad, ws, X, Y, B, t.coeff_lin_phi_zero);
+      const loss = lossAndGrad(backend, p, grad, ws, X, Y, B, t.coeff_lin_phi_zero, adam);
       if (!Number.isFinite(loss.total)) {
         throw new Error(
           `training diverged: loss is ${loss.total} at epoch ${epoch}, iteration ${it} (try smaller learning rates)`,

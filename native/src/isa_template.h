@@ -1,0 +1,29 @@
+/*
+ * One instruction set's kernel table: the including file defines NGNN_AVX512, NGNN_AVX2 or neither
+ * (portable) and NGNN_TABLE, the table's name, and is compiled with that ISA's flags.
+ */
+#include <math.h>
+
+#include "kernels.h"
+#include "pool.h"
+#include "simd.h"
+
+#include "kern_mlp.h"
+#include "kern_pwl.h"
+#include "kern_w.h"
+#include "kern_pde.h"
+
+const ngnn_table NGNN_TABLE = {
+    .name = NGNN_ISA_NAME,
+    .lanes = VW,
+    .mlp_forward = mlp_forward,
+    .mlp_backward = mlp_backward,
+    .mlp_reduce = mlp_reduce,
+    .pwl_forward = pwl_forward,
+    .pwl_backward = pwl_backward,
+    .pwl_finish = pwl_finish,
+    .messages = messages,
+    .messages_backward = messages_backward,
+    .adam = adam,
+    .pde_steps = pde_steps,
+};

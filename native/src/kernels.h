@@ -1,0 +1,147 @@
+/*
+ * The kernels of the native backend, compiled once per instruction set (isa_*.c) from the same
+ * sources (kern_*.h), and the argument blocks they take. Every kernel is a task of the thread
+ * pool: `fn(ctx, tid, nth)` does the share of thread `tid` of `nth`. How work is shared never
+ * changes an element's arithmetic, so results do not depend on the thread count:
+ *   - per-sample and per-row outputs are computed whole by one thread;
+ *   - sums over samples go through fixed blocks of NGNN_BLOCK samples (partial sums per block,
+ *     then added in block order);
+ *   - the W kernels split W by columns, and each column accumulates over the rows in order.
+ * All arrays are float32, row-major.
+ */
+#ifndef NGNN_KERNELS_H
+#define NGNN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Samples per gradient block of the MLP backward pass (fixed whatever the thread count). */
+#define NGNN_BLOCK 256
+/** Samples per sub-block: one 64-bit word of sample bits. */
+#define NGNN_SUB 64
+/** Widest hidden layer the MLP kernels take (H a multiple of 16). */
+#define NGNN_MAX_H 1024
+
+/** Samples per block of the piecewise-linear backward pass (kern_pwl.h). */
+#define NGNN_PWL_BLOCK 1024
+
+/**
+ * An MLP [1, H, H, 1] as a piecewise-linear function of its input (kern_pwl.h, tables by pwl.c):
+ * on interval j (nI − 1 sorted breakpoints), h1 = alpha_j (x − c_j) + gamma_j and
+ * z2 = A_j (x − c_j) + Z_j. Tables [nI, H]; mask_j = 1 for the units active on j.
+ */
+typedef struct {
+  int nI;
+  float *t; /* [H] breakpoints ascending, then +inf */
+  float *c; /* [nI] centres */
+  float *A, *Z, *alpha, *gamma, *mask;
+  /* Backward partial sums per block: U [nI, H] at offU, V [nI, H] at offV, dW2 [H], db2. */
+  int offU, offV, offW2, offB2;
+  float *scratch; /* [3H] for the single-threaded finish */
+} ngnn_pwl;
+
+/** MLP [nIn, H, H, 1], ReLU after the two hidden layers. */
+typedef struct {
+  int S, nIn, H;
+  const float *W0T; /* [nIn, H]: first layer, transposed */
+  const float *b0;  /* [H] */
+  const float *W1;  /* [H, H]: (out o, in k), rows o (backward) */
+  const float *W1T; /* [H, H]: (in k, out o), rows k (forward) */
+  const float *b1;  /* [H] */
+  const float *W2;  /* [H] */
+  float b2;
+  const float *X; /* [S, nIn] */
+  float *A1, *A2; /* [S, H] post-ReLU activations: forward writes A2, backward reads it (A1 unused) */
+  float *y;       /* forward: [S] */
+  const float *dy; /* backward: [S] */
+  float *dX;       /* backward: [S, nIn] or NULL */
+  /* Backward: partial gradients of block k at partial + k·P, laid out as
+     [dW0T (nIn·H), db0 (H), dW1 (H·H), db1 (H), dW2 (H), db2 (1), padding]. */
+  float *partial;
+  int P, nBlocks;
+  float *reduced; /* [P]: Σ_k partial[k], k in order */
+  float *scratch; /* per thread: scratchFloats floats */
+  size_t scratchFloats;
+  const ngnn_pwl *pwl; /* the piecewise-linear tables when nIn = 1 and they are used */
+} ngnn_mlp;
+
+/** Floats of per-thread scratch the MLP backward pass needs for width H. */
+static inline size_t ngnn_mlp_scratch(int H) {
+  return (size_t)3 * NGNN_SUB * (size_t)H + (size_t)2 * NGNN_SUB * ((size_t)H / 64 + 1) * 2 + (size_t)H * 2 + 64;
+}
+
+/** Partial-gradient length P (padded to 16 floats) for an MLP [nIn, H, H, 1]. */
+static inline int ngnn_mlp_params(int nIn, int H) { return (nIn * H + 3 * H + H * H + 1 + 15) / 16 * 16; }
+
+/**
+ * The message product and its backward:
+ *   M[b, i] = Σ_{j≠i} W[i, j] P[b, j];
+ *   dP[b, j] = Σ_{i≠j} W[i, j] G[b, i];  dW[i, j] = Σ_b G[b, i] P[b, j] (i ≠ j), 0 on the diagonal.
+ * With `adam` set, dW is not stored: W, m, v take the Adam step with it instead (PyTorch formula,
+ * p ← p − step·m / (√v / sqrtBc2 + eps)), and W's diagonal is set to 0.
+ */
+typedef struct {
+  int B, N;
+  float *W;
+  const float *P, *G;
+  float *M, *dP, *dW;
+  int adam;
+  float *m, *v;
+  float step, beta1, beta2, eps, sqrtBc2;
+} ngnn_msg;
+
+/** One Adam step on n elements (same formula). */
+typedef struct {
+  size_t n;
+  float *p, *m, *v;
+  const float *g;
+  float step, beta1, beta2, eps, sqrtBc2;
+} ngnn_adam;
+
+/**
+ * PDE_N2 explicit Euler, `nSteps` steps: dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j),
+ * x ← x + dt·dx/dt (+ noiseLevel·noise[k, i]). `t` holds tanh(x) double-buffered ([2, N], current
+ * half `par`); with `save`, x and dx/dt before each step go to outX, outY [nSteps, N].
+ */
+typedef struct {
+  int N, nSteps, save, par;
+  const float *W, *c, *s, *g;
+  float *x, *t, *m, *outX, *outY;
+  const float *noise;
+  float dt, noiseLevel;
+  void *barrier; /* ngnn_barrier* */
+} ngnn_pde;
+
+typedef void (*ngnn_task)(void *ctx, int tid, int nth);
+
+typedef struct {
+  const char *name; /* "avx512", "avx2", "generic", "generic16" */
+  int lanes;
+  ngnn_task mlp_forward;       /* ngnn_mlp: y, A2 */
+  ngnn_task mlp_backward;      /* ngnn_mlp: partial, dX */
+  ngnn_task mlp_reduce;        /* ngnn_mlp: reduced */
+  ngnn_task pwl_forward;       /* ngnn_mlp with pwl: y */
+  ngnn_task pwl_backward;      /* ngnn_mlp with pwl: partial (U, V, dW2, db2), dX */
+  ngnn_task pwl_finish;        /* ngnn_mlp with pwl: reduced → partial, standard layout */
+  ngnn_task messages;          /* ngnn_msg: M */
+  ngnn_task messages_backward; /* ngnn_msg: dP and dW, or dP and W's Adam step */
+  ngnn_task adam;              /* ngnn_adam */
+  ngnn_task pde_steps;         /* ngnn_pde */
+} ngnn_table;
+
+extern const ngnn_table ngnn_table_generic;
+extern const ngnn_table ngnn_table_generic16;
+#if defined(__x86_64__) || defined(_M_X64)
+extern const ngnn_table ngnn_table_avx2;
+extern const ngnn_table ngnn_table_avx512;
+#endif
+
+/** [start, end) of the tid-th of nth near-equal slices of 0..n, boundaries multiples of align. */
+static inline size_t ngnn_slice(size_t n, int tid, int nth, size_t align) {
+  size_t per = (n + (size_t)nth - 1) / (size_t)nth;
+  per = (per + align - 1) / align * align;
+  size_t s = per * (size_t)tid;
+  return s < n ? s : n;
+}
+
+#endif

@@ -1,0 +1,95 @@
+/**
+ * The native addon (C, N-API): build/Release/neural_gnn.node, built from native/src by
+ * scripts/build-native.mjs when the package is installed. `loadNative()` returns it, or why it is
+ * not available: not built (the build script's reason, from build/native-status.json), failed to
+ * load, or disabled with NEURAL_GNN_NATIVE=0.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+type F32 = Float32Array;
+type Handle = object;
+
+/** The addon's functions; shapes and semantics as the Backend ops (src/kernels/backend.ts). */
+export interface NativeAddon {
+  /** The kernel sets this CPU runs, best first ("avx512", "avx2", "generic"; "generic16", portable code at 16 lanes, is for tests). */
+  info(): { isas: string[] };
+  /**
+   * A backend with its own pool of `threads` threads, on kernel set `isa` ("" = the best); with
+   * `piecewise`, MLPs with one input go through their piecewise-linear form; with `alwaysSplit`,
+   * every op runs on all threads however small (otherwise small ops use fewer).
+   */
+  create(
+    threads: number,
+    isa: string,
+    piecewise: boolean,
+    alwaysSplit: boolean,
+  ): { handle: Handle; isa: string; threads: number; lanes: number };
+  /** Stops the backend's threads (they also stop when the handle is collected and at exit). */
+  close(h: Handle): void;
+  /** A zeroed Float32Array of n elements, 64-byte aligned. */
+  alloc(n: number): F32;
+  mlpForward(h: Handle, S: number, nIn: number, H: number, ...arrays: F32[]): void;
+  mlpBackward(h: Handle, S: number, nIn: number, H: number, ...arrays: (F32 | null)[]): void;
+  messages(h: Handle, B: number, N: number, W: F32, P: F32, M: F32): void;
+  messagesBackward(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dW: F32, dP: F32): void;
+  messagesBackwardAdamW(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dP: F32, m: F32, v: F32, ...k: number[]): void;
+  adam(h: Handle, p: F32, g: F32, m: F32, v: F32, step: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
+  /** PDE_N2 Euler steps (native/src/kern_pde.h); nSteps = 0 sets t[par] = tanh(x). */
+  pdeSteps(
+    h: Handle,
+    N: number,
+    nSteps: number,
+    save: 0 | 1,
+    par: number,
+    W: F32,
+    x: F32,
+    t: F32,
+    m: F32,
+    c: F32,
+    s: F32,
+    g: F32,
+    outX: F32,
+    outY: F32,
+    noise: F32 | null,
+    dt: number,
+    noiseLevel: number,
+  ): void;
+}
+
+const ADDON = new URL("../../../build/Release/neural_gnn.node", import.meta.url);
+/** Written by scripts/build-native.mjs: { "ok": boolean, "why"?: string }. */
+const STATUS = new URL("../../../build/native-status.json", import.meta.url);
+
+let cached: { addon: NativeAddon } | { why: string } | undefined;
+
+/** Why the build script left the addon out, if it said. */
+function buildWhy(): string | undefined {
+  try {
+    const s = JSON.parse(readFileSync(STATUS, "utf8")) as { ok?: boolean; why?: string };
+    return s.ok ? undefined : s.why;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The addon, or why it is not available (cached). */
+export function loadNative(): { addon: NativeAddon } | { why: string } {
+  if (process.env.NEURAL_GNN_NATIVE === "0") return { why: "disabled by NEURAL_GNN_NATIVE=0" };
+  if (cached) return cached;
+  try {
+    const addon = createRequire(import.meta.url)(fileURLToPath(ADDON)) as NativeAddon;
+    cached = { addon };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const built = buildWhy();
+    cached = {
+      why:
+        code === "MODULE_NOT_FOUND"
+          ? `native addon not built (${built ?? 'run "npm run build:native"'})`
+          : `native addon failed to load: ${(e as Error).message.split("\n")[0]}`,
+    };
+  }
+  return cached;
+}

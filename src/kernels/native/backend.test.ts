@@ -1,0 +1,213 @@
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { allclose, nativeOrWarn } from "../../../test/helpers.js";
+import { Rng } from "../../core/rng.js";
+import { Adam } from "../../model/adam.js";
+import { Workspace, lossAndGrad } from "../../model/gnn.js";
+import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
+import type { Arr, Backend } from "../backend.js";
+import { referenceBackend } from "../reference.js";
+import { loadNative } from "./addon.js";
+import { type NativeBackend, nativeBackend } from "./backend.js";
+
+const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
+const loaded = nativeOrWarn();
+const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+
+/** Same random model and batch on `backend` (H hidden units, W scaled by wScale). */
+function setup(backend: Backend, N: number, B: number, seed: number, H = 64) {
+  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, H, H, 1] }, phi: { sizes: [3, H, H, 1] } };
+  const p = new ParamSet(shape, backend);
+  initParams(p, seed);
+  const r = new Rng(seed, 77);
+  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.3 * r.normal();
+  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.03;
+  const X = backend.alloc(B * N);
+  const Y = backend.alloc(B * N);
+  for (let k = 0; k < B * N; k++) {
+    X[k] = 6 * r.normal();
+    Y[k] = 3 * r.normal();
+  }
+  return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
+}
+
+/** `steps` training steps (W's step fused into the backward pass when `fuse`). */
+function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true) {
+  const s = setup(backend, N, B, 3, H);
+  const opt = new Adam(backend, s.p, RATES);
+  const losses: number[] = [];
+  for (let k = 0; k < steps; k++) {
+    losses.push(lossAndGrad(backend, s.p, s.grad, s.ws, s.X, s.Y, B, 1.0, fuse ? opt : undefined).total);
+    opt.step(s.p, s.grad);
+  }
+  return { losses, params: Float32Array.from(s.p.data), grad: Float32Array.from(s.grad.data.subarray(N * N)) };
+}
+
+/** Every gradient tensor of b within rtol of a's, relative to the tensor's largest entry. */
+function expectGradsClose(a: ParamSet, b: ParamSet, rtol: number): void {
+  for (const spec of a.specs) {
+    const ga = a.tensor(spec.name);
+    let scale = 0;
+    for (const v of ga) scale = Math.max(scale, Math.abs(v));
+    const r = allclose(b.tensor(spec.name), ga, rtol, rtol * scale);
+    expect(r.ok, `${spec.name}: ${r.worst}`).toBe(true);
+  }
+}
+
+describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () => {
+  const opened: NativeBackend[] = [];
+  const make = (isa: string, threads: number, piecewise = true) => {
+    const be = nativeBackend({ isa, threads, piecewise, alwaysSplit: true });
+    opened.push(be);
+    return be;
+  };
+  afterAll(() => {
+    for (const be of opened) be.close();
+  });
+
+  describe.each(ISAS)("%s kernels", (isa) => {
+    it.each([
+      [100, 8, 64, 2, true],
+      [100, 8, 64, 2, false],
+      [37, 3, 48, 1, true],
+      [61, 5, 16, 2, false],
+      [29, 2, 80, 2, false],
+      [29, 2, 144, 3, true],
+    ])(
+      "agrees on the forward pass, the loss and every gradient (N = %i, B = %i, H = %i, %i threads, psi* piecewise: %s)",
+      (N, B, H, t, pw) => {
+        const ref = referenceBackend("f32");
+        const nat = make(isa, t, pw);
+        const a = setup(ref, N, B, 3, H);
+        const b = setup(nat, N, B, 3, H);
+        const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, 1.0);
+        const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
+        expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
+        for (const key of ["F", "M", "P", "dP", "dPhiIn"] as const) {
+          const r = allclose(b.ws[key], a.ws[key], 1e-4, 1e-5);
+          expect(r.ok, `${key}: ${r.worst}`).toBe(true);
+        }
+        expectGradsClose(a.grad, b.grad, 1e-4);
+      },
+    );
+
+    it("agrees over several Adam steps, W's step fused or not, and the fused op equals messagesBackward + adam", () => {
+      const a = train(referenceBackend("f32"), 5, 100, 8, 64, false);
+      const b = train(make(isa, 2), 5);
+      const c = train(make(isa, 2), 5, 100, 8, 64, false);
+      for (let k = 0; k < 5; k++) expect(Math.abs(b.losses[k] - a.losses[k]) / a.losses[k]).toBeLessThan(1e-4);
+      const r = allclose(b.params, a.params, 1e-4, 1e-5);
+      expect(r.ok, r.worst).toBe(true);
+      expect(c.losses).toEqual(b.losses);
+      expect(c.params).toEqual(b.params);
+    });
+
+    it("gives identical numbers for 1, 2 and 3 threads and across runs", () => {
+      const a = train(make(isa, 1), 3, 70, 6);
+      const b = train(make(isa, 2), 3, 70, 6);
+      const c = train(make(isa, 3), 3, 70, 6);
+      const d = train(make(isa, 2), 3, 70, 6);
+      const small = nativeBackend({ isa, threads: 2 }); // small ops on one thread
+      opened.push(small);
+      const e = train(small, 3, 70, 6);
+      expect(b.losses).toEqual(a.losses);
+      expect(b.params).toEqual(a.params);
+      expect(c.params).toEqual(a.params);
+      expect(c.grad).toEqual(a.grad);
+      expect(d.params).toEqual(b.params);
+      expect(e.params).toEqual(b.params);
+    });
+
+    it("has gradients equal to central finite differences of the whole loss (float64 reference)", () => {
+      const N = 6;
+      const B = 3;
+      const f64 = referenceBackend("f64");
+      const nat = make(isa, 2);
+      const a = setup(f64, N, B, 5, 16);
+      const b = setup(nat, N, B, 5, 16);
+      b.p.data.set(a.p.data);
+      lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
+      const h = 1e-6;
+      const loss = () => lossAndGrad(f64, a.p, new ParamSet(a.shape, f64), a.ws, a.X, a.Y, B, 1.0).total;
+      for (const s of a.p.specs) {
+        const theta = a.p.tensor(s.name);
+        const g = b.grad.tensor(s.name);
+        let num2 = 0;
+        let diff2 = 0;
+        for (let k = 0; k < theta.length; k++) {
+          if (s.name === "W" && Math.floor(k / N) === k % N) {
+            expect(g[k]).toBe(0);
+            continue;
+          }
+          const t0 = theta[k];
+          theta[k] = t0 + h;
+          const lp = loss();
+          theta[k] = t0 - h;
+          const lm = loss();
+          theta[k] = t0;
+          const fd = (lp - lm) / (2 * h);
+          num2 += fd * fd;
+          diff2 += (fd - g[k]) ** 2;
+        }
+        expect(Math.sqrt(diff2 / num2), s.name).toBeLessThan(1e-4);
+      }
+    });
+
+    it("steps Adam as the reference on any length", () => {
+      const ref = referenceBackend("f32");
+      const nat = make(isa, 2);
+      for (const n of [5, 67, 70001]) {
+        const r = new Rng(n, 1);
+        const arrays = (be: Backend) => {
+          const [p, g, m, v] = [0, 1, 2, 3].map(() => be.alloc(n));
+          for (let k = 0; k < n; k++) {
+            p[k] = r.normal();
+            g[k] = r.normal();
+          }
+          return { p, g, m, v };
+        };
+        const x = arrays(ref);
+        const y = arrays(nat);
+        y.g.set(x.g);
+        y.p.set(x.p);
+        for (let t = 1; t <= 3; t++) {
+          ref.adam(x.p, x.g, x.m, x.v, 1e-3, 0.9, 0.999, 1e-8, t);
+          nat.adam(y.p, y.g, y.m, y.v, 1e-3, 0.9, 0.999, 1e-8, t);
+        }
+        for (const key of ["p", "m", "v"] as const) {
+          // (1 − β2 rounded to float32 is off by 1.3e-5 relative.)
+          const c = allclose(y[key] as Arr, x[key] as Arr, 5e-5, 1e-7);
+          expect(c.ok, `${key}[${n}]: ${c.worst}`).toBe(true);
+        }
+      }
+    });
+  });
+
+  it("rejects other arrays and unsupported shapes, and names its kernel set and threads", () => {
+    const be = make("", 2);
+    expect(be.name).toBe(`native-${ISAS[0]}-2t`);
+    expect(be.alloc(16).byteOffset % 4).toBe(0);
+    expect(() => be.messages(new Float64Array(16), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/Float32Array/);
+    expect(() => be.messages(be.alloc(15), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/W has 15 elements, 16 needed/);
+    expect(() => be.mlpForward({ sizes: [1, 10, 10, 1] }, [], be.alloc(1), 1, [], be.alloc(1))).toThrowError(
+      /not of the form \[in, H, H, 1\]/,
+    );
+    be.close();
+    expect(() => be.messages(be.alloc(16), be.alloc(4), 1, 4, be.alloc(4))).toThrowError(/closed/);
+  });
+
+  it("refuses a kernel set the CPU does not run", () => {
+    const unsupported = ["avx512", "avx2"].find((isa) => !ISAS.includes(isa)) ?? "sse9";
+    expect(() => nativeBackend({ isa: unsupported, threads: 1 })).toThrowError(/cannot run/);
+  });
+});
+
+describe("native addon loading", () => {
+  it("explains why it is off when disabled", () => {
+    vi.stubEnv("NEURAL_GNN_NATIVE", "0");
+    try {
+      expect(loadNative()).toEqual({ why: "disabled by NEURAL_GNN_NATIVE=0" });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});

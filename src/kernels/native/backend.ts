@@ -1,0 +1,124 @@
+/**
+ * The native backend: the C kernels of native/src through the N-API addon, on a persistent pool of
+ * `threads` threads, with the kernel set the CPU runs best (AVX-512, AVX2 + FMA, or portable code).
+ * Arrays are plain Float32Arrays (alloc returns them 64-byte aligned) passed without copying. MLPs
+ * must have widths [nIn, H, H, 1] with H a multiple of 16 (up to 1024); N is free. Results do not
+ * depend on the thread count (fixed blocks, fixed summation orders) and repeat run to run; they
+ * differ from the other backends' in the last bits (other summation orders, fused multiply-add).
+ *
+ * Beyond the Backend ops it fuses the messages' backward with W's Adam step (messagesBackwardAdamW).
+ */
+import { availableParallelism } from "node:os";
+import type { Arr, Backend, MlpShape } from "../backend.js";
+import { type NativeAddon, loadNative } from "./addon.js";
+
+export interface NativeOptions {
+  /** Number of threads (this one included). Default: all cores. */
+  threads?: number;
+  /** Kernel set: "avx512", "avx2" or "generic" (default: the best this CPU runs; env NEURAL_GNN_NATIVE_ISA). */
+  isa?: string;
+  /**
+   * MLPs with one input (psi*) as the piecewise-linear functions they are: on each interval between
+   * the first layer's ReLU breakpoints the second layer's input is linear in x, so a sample costs H
+   * multiply-adds instead of H² (native/src/kern_pwl.h). Same function, other rounding. Default true.
+   */
+  piecewise?: boolean;
+  /** Run every op on all threads, however small (tests of thread-count independence). Default false. */
+  alwaysSplit?: boolean;
+}
+
+export interface NativeBackend extends Backend {
+  readonly isa: string;
+  readonly threads: number;
+  /** Stops the worker threads now (otherwise at exit, or when the backend is collected). */
+  close(): void;
+}
+
+/** Why the MLP kernels cannot take these widths. */
+function unsupportedMlp({ sizes: s }: MlpShape): string | undefined {
+  return s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 16 !== 0 || s[1] > 1024
+    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 16 up to 1024`
+    : undefined;
+}
+
+/** Why the native backend cannot run a model with these MLPs here (addon missing, shapes), or undefined. */
+export function nativeUnsupported(mlps: readonly MlpShape[]): string | undefined {
+  const loaded = loadNative();
+  if ("why" in loaded) return loaded.why;
+  return mlps.map(unsupportedMlp).find((why) => why !== undefined);
+}
+
+function f32(a: Arr): Float32Array {
+  if (!(a instanceof Float32Array)) throw new Error("native backend: arrays must be Float32Array");
+  return a;
+}
+
+/** The native backend; throws when the addon is not available or the CPU lacks `isa`. */
+export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
+  const loaded = loadNative();
+  if ("why" in loaded) throw new Error(loaded.why);
+  const addon: NativeAddon = loaded.addon;
+  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
+  const created = addon.create(
+    threads,
+    opts.isa ?? process.env.NEURAL_GNN_NATIVE_ISA ?? "",
+    opts.piecewise ?? true,
+    opts.alwaysSplit ?? false,
+  );
+  const h = created.handle;
+  const check = (shape: MlpShape): { nIn: number; H: number } => {
+    const why = unsupportedMlp(shape);
+    if (why) throw new Error(`native backend: ${why}`);
+    return { nIn: shape.sizes[0], H: shape.sizes[1] };
+  };
+  /** Adam's step size and √(1 − β2^t) (bias corrections). */
+  const adamScalars = (lr: number, beta1: number, beta2: number, eps: number, t: number) =>
+    [lr / (1 - beta1 ** t), beta1, beta2, eps, Math.sqrt(1 - beta2 ** t)] as const;
+
+  return {
+    name: `native-${created.isa}-${threads}t`,
+    isa: created.isa,
+    threads,
+    alloc: (n: number) => addon.alloc(n),
+    close: () => addon.close(h),
+
+    mlpForward(shape, layers, X, S, acts, y): void {
+      const { nIn, H } = check(shape);
+      addon.mlpForward(h, S, nIn, H, ...layers.slice(0, 6).map(f32), f32(X), f32(acts[0]), f32(acts[1]), f32(y));
+    },
+
+    mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
+      const { nIn, H } = check(shape);
+      addon.mlpBackward(
+        h,
+        S,
+        nIn,
+        H,
+        ...layers.slice(0, 6).map(f32),
+        f32(X),
+        f32(acts[0]),
+        f32(acts[1]),
+        f32(dy),
+        ...grads.slice(0, 6).map(f32),
+        dX ? f32(dX) : null,
+      );
+    },
+
+    messages(W, P, B, N, M): void {
+      addon.messages(h, B, N, f32(W), f32(P), f32(M));
+    },
+
+    messagesBackward(W, G, P, B, N, dW, dP): void {
+      addon.messagesBackward(h, B, N, f32(W), f32(G), f32(P), f32(dW), f32(dP));
+    },
+
+    messagesBackwardAdamW(W, G, P, B, N, dP, m, v, lr, beta1, beta2, eps, t): void {
+      const k = adamScalars(lr, beta1, beta2, eps, t);
+      addon.messagesBackwardAdamW(h, B, N, f32(W), f32(G), f32(P), f32(dP), f32(m), f32(v), ...k);
+    },
+
+    adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
+      addon.adam(h, f32(p), f32(g), f32(m), f32(v), ...adamScalars(lr, beta1, beta2, eps, t));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { nativeOrWarn, useEngines } from "../../test/helpers.js";
+import { Rng } from "../core/rng.js";
+import { drawConnectivity } from "./connectivity.js";
+import { openPdeN2Engine } from "./engine.js";
+import { NativePdeN2Integrator } from "./integrate-native.js";
+import { PdeN2Integrator } from "./integrate.js";
+import { neuronParams, neuronTypes } from "./neurons.js";
+
+const loaded = nativeOrWarn();
+const PARAMS = [
+  [10, 1, 1],
+  [10, 2, 1],
+  [10, 1, 2],
+  [10, 2, 2],
+];
+
+type Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "run">;
+
+/** `steps` recorded steps of a random N-neuron system (process noise when `noisy`), in chunks. */
+function simulate(
+  make: (W: Float32Array, p: ReturnType<typeof neuronParams>, x0: Float32Array) => Stepper,
+  N: number,
+  steps: number,
+  chunk: number,
+  noisy: boolean,
+) {
+  const W = drawConnectivity("Lorentz", N, 3);
+  const p = neuronParams(neuronTypes(N, 4), PARAMS);
+  const x0 = new Float32Array(N);
+  new Rng(3, 9).fillNormal(x0, 5);
+  const integ = make(W, p, x0);
+  const noise = new Rng(3, 10);
+  const X = new Float32Array(steps * N);
+  const Y = new Float32Array(steps * N);
+  integ.run(5, false);
+  for (let f = 0; f < steps; f += chunk) {
+    const n = Math.min(chunk, steps - f);
+    if (noisy) noise.fillNormal(integ.noiseBuffer(n));
+    integ.run(n, true);
+    X.set(integ.framesX(n), f * N);
+    Y.set(integ.framesY(n), f * N);
+  }
+  return { X, Y, x: Float32Array.from(integ.state()) };
+}
+
+describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
+  const engines = useEngines();
+  const handles: object[] = [];
+  const addon = "addon" in loaded ? loaded.addon : undefined!;
+  /** A native integrator on `threads` threads, every step split over all of them. */
+  const native = (threads: number, noise: number) => {
+    const h = addon.create(threads, "", true, true).handle;
+    handles.push(h);
+    return (W: Float32Array, p: ReturnType<typeof neuronParams>, x0: Float32Array) =>
+      new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise);
+  };
+  afterAll(() => {
+    for (const h of handles) addon.close(h);
+  });
+
+  it.each([
+    [64, 0],
+    [60, 0.25],
+    [203, 0],
+  ])("gives the WebAssembly kernel's numbers bit for bit (N = %i, noise %s), for 1, 2 and 3 threads", (N, noise) => {
+    const wasm = simulate((W, p, x0) => new PdeN2Integrator(engines.e2, W, p, x0, 64, 0.01, noise), N, 150, 64, noise > 0);
+    for (const t of [1, 2, 3]) {
+      const nat = simulate(native(t, noise), N, 150, t === 2 ? 17 : 64, noise > 0);
+      expect(nat.X).toEqual(wasm.X);
+      expect(nat.Y).toEqual(wasm.Y);
+      expect(nat.x).toEqual(wasm.x);
+    }
+  });
+
+  it("is what generate uses for N a multiple of 4, and the WebAssembly engine otherwise", async () => {
+    const a = await openPdeN2Engine(64, 2);
+    const b = await openPdeN2Engine(62, 2);
+    expect([a.name, b.name]).toEqual(["native-2t", "wasm-2t"]);
+    await a.close();
+    await b.close();
+  });
+});
