@@ -5,8 +5,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
+import { Rng } from "../src/core/rng.js";
+import type { Backend } from "../src/kernels/backend.js";
 import { loadNative } from "../src/kernels/native/addon.js";
 import { WasmEngine } from "../src/kernels/wasm/engine.js";
+import { Workspace } from "../src/model/gnn.js";
+import { type ModelShape, ParamSet, initParams } from "../src/model/params.js";
 
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 /** The reference implementation's configs, vendored unchanged. */
@@ -116,4 +120,25 @@ export function nativeOrWarn(): ReturnType<typeof loadNative> {
   const loaded = loadNative();
   if ("why" in loaded) console.warn(`native backend tests are SKIPPED: ${loaded.why}`);
   return loaded;
+}
+
+/**
+ * A random Figure-2-shaped problem on `backend` (N neurons, batch B, H hidden units): parameters
+ * initialised as the reference with perturbed embeddings and W × 0.03, a random batch X, Y, and the
+ * gradient set and workspace — the same numbers on every backend, for comparing them.
+ */
+export function randomProblem(backend: Backend, N: number, B: number, seed: number, H = 64) {
+  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, H, H, 1] }, phi: { sizes: [3, H, H, 1] } };
+  const p = new ParamSet(shape, backend);
+  initParams(p, seed);
+  const r = new Rng(seed, 77);
+  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.3 * r.normal();
+  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.03;
+  const X = backend.alloc(B * N);
+  const Y = backend.alloc(B * N);
+  for (let k = 0; k < B * N; k++) {
+    X[k] = 6 * r.normal();
+    Y[k] = 3 * r.normal();
+  }
+  return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
 }

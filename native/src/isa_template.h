@@ -8,6 +8,19 @@
 #include "pool.h"
 #include "simd.h"
 
+/* CALL(k) with k = n as a compile-time constant for n = 1 … 7, and k = 8 otherwise (register blocking). */
+#define NGNN_SWITCH8(n, CALL) \
+  switch (n) {                \
+    case 1: CALL(1); break;   \
+    case 2: CALL(2); break;   \
+    case 3: CALL(3); break;   \
+    case 4: CALL(4); break;   \
+    case 5: CALL(5); break;   \
+    case 6: CALL(6); break;   \
+    case 7: CALL(7); break;   \
+    default: CALL(8); break;  \
+  }
+
 #include "kern_mlp.h"
 #include "kern_pwl.h"
 #include "kern_w.h"

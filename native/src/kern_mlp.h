@@ -4,21 +4,9 @@
  *
  * ReLU zeros are skipped: a hidden layer's product Σ_k a[k] M[k, :] runs over the set bits of a
  * mask of the non-zero a[k] only (about half of them), one broadcast and H/VW FMAs per bit.
- * Columns go in chunks of at most 8 vectors held in registers (NGNN_SWITCH8 makes the chunk width a
- * compile-time constant).
+ * Columns go in chunks of at most 8 vectors held in registers (NGNN_SWITCH8, in isa_template.h,
+ * makes the chunk width a compile-time constant).
  */
-
-#define NGNN_SWITCH8(n, CALL) \
-  switch (n) {                \
-    case 1: CALL(1); break;   \
-    case 2: CALL(2); break;   \
-    case 3: CALL(3); break;   \
-    case 4: CALL(4); break;   \
-    case 5: CALL(5); break;   \
-    case 6: CALL(6); break;   \
-    case 7: CALL(7); break;   \
-    default: CALL(8); break;  \
-  }
 
 /**
  * acc[u] = Σ_{k ∈ bits} coef[k·cs] · M[k·ld + u·VW …] for u < nv (vectors of VW columns), bits:

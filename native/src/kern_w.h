@@ -4,18 +4,6 @@
  * partial vector of a row goes through the same lane operations on a zero-padded load.
  */
 
-#define NGNN_SWITCH_B(n, CALL) \
-  switch (n) {                 \
-    case 1: CALL(1); break;    \
-    case 2: CALL(2); break;    \
-    case 3: CALL(3); break;    \
-    case 4: CALL(4); break;    \
-    case 5: CALL(5); break;    \
-    case 6: CALL(6); break;    \
-    case 7: CALL(7); break;    \
-    default: CALL(8); break;   \
-  }
-
 /** M[b0+u, i] = Σ_{j≠i} W[i, j] P[b0+u, j] for u < nb (the diagonal's lane zeroed in W's vector). */
 NGNN_INLINE void msg_row(const ngnn_msg *q, int i, int b0, const int nb) {
   const int N = q->N;
@@ -47,7 +35,7 @@ static void messages(void *ctx, int tid, int nth) {
     for (int b0 = 0; b0 < q->B; b0 += 8) {
       const int nb = q->B - b0 < 8 ? q->B - b0 : 8;
 #define NGNN_MSG(NB) msg_row(q, i, b0, NB)
-      NGNN_SWITCH_B(nb, NGNN_MSG)
+      NGNN_SWITCH8(nb, NGNN_MSG)
 #undef NGNN_MSG
     }
   }

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { allclose, nativeOrWarn } from "../../../test/helpers.js";
+import { allclose, nativeOrWarn, randomProblem as setup } from "../../../test/helpers.js";
 import { Rng } from "../../core/rng.js";
 import { Adam } from "../../model/adam.js";
-import { Workspace, lossAndGrad } from "../../model/gnn.js";
-import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
+import { lossAndGrad } from "../../model/gnn.js";
+import { ParamSet } from "../../model/params.js";
 import type { Arr, Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
 import { loadNative } from "./addon.js";
@@ -12,23 +12,6 @@ import { type NativeBackend, nativeBackend } from "./backend.js";
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
 const loaded = nativeOrWarn();
 const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
-
-/** Same random model and batch on `backend` (H hidden units, W scaled by wScale). */
-function setup(backend: Backend, N: number, B: number, seed: number, H = 64) {
-  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, H, H, 1] }, phi: { sizes: [3, H, H, 1] } };
-  const p = new ParamSet(shape, backend);
-  initParams(p, seed);
-  const r = new Rng(seed, 77);
-  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.3 * r.normal();
-  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.03;
-  const X = backend.alloc(B * N);
-  const Y = backend.alloc(B * N);
-  for (let k = 0; k < B * N; k++) {
-    X[k] = 6 * r.normal();
-    Y[k] = 3 * r.normal();
-  }
-  return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
-}
 
 /** `steps` training steps (W's step fused into the backward pass when `fuse`). */
 function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true) {

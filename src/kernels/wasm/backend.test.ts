@@ -1,31 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { allclose, useEngines } from "../../../test/helpers.js";
-import { Rng } from "../../core/rng.js";
+import { allclose, randomProblem as setup, useEngines } from "../../../test/helpers.js";
 import { Adam } from "../../model/adam.js";
-import { Workspace, lossAndGrad } from "../../model/gnn.js";
-import { type ModelShape, ParamSet, initParams } from "../../model/params.js";
+import { lossAndGrad } from "../../model/gnn.js";
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
 import { wasmBackend } from "./backend.js";
 
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
-
-/** Same random model and batch on `backend`. */
-function setup(backend: Backend, N: number, B: number, seed: number) {
-  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
-  const p = new ParamSet(shape, backend);
-  initParams(p, seed);
-  const r = new Rng(seed, 77);
-  for (let k = 0; k < p.a.length; k++) p.a[k] += 0.3 * r.normal();
-  for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.03;
-  const X = backend.alloc(B * N);
-  const Y = backend.alloc(B * N);
-  for (let k = 0; k < B * N; k++) {
-    X[k] = 6 * r.normal();
-    Y[k] = 3 * r.normal();
-  }
-  return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
-}
 
 /** Run `steps` training steps; returns the losses, final parameters and last gradients. */
 function train(backend: Backend, steps: number, N = 100, B = 8) {
