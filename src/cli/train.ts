@@ -10,7 +10,7 @@ import { requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { clearTrainingOutputs, hasTrainingOutputs } from "../run-folder/checkpoints.js";
 import { MODEL_FILES } from "../run-folder/layout.js";
-import { signalModel } from "../signal/registry.js";
+import { requireLossTerms, signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
 import { makeSchedule } from "../train/schedule.js";
@@ -44,6 +44,7 @@ export async function trainCommand(configFile: string | undefined, opts: TrainCo
 async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: TrainCommandOptions): Promise<TrainResult> {
   requireTrainable(loaded.config, loaded.file);
   const model = signalModel(loaded.config, loaded.file);
+  requireLossTerms(model, loaded.config, loaded.file);
   const config = loaded.config;
   const t = config.training;
   const dataDir = opts.data ?? paths.data;

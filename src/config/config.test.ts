@@ -116,7 +116,6 @@ describe("config loading", () => {
     const cases: [string, RegExp][] = [
       ["training.sparsity=replace_embedding", /training\.sparsity: "replace_embedding" .* is not implemented yet/],
       ["training.cluster_method=kmeans", /training\.cluster_method: "kmeans" .* is not implemented yet/],
-      ["training.coeff_W_L1=0.1", /training\.coeff_W_L1 = 0\.1 \(regulariser\) is not implemented yet/],
       ["training.recurrent_training=true", /training\.recurrent_training is not implemented yet/],
       ["graph_model.MLP_activation=tanh", /graph_model\.MLP_activation: "tanh" .* is not implemented yet/],
     ];

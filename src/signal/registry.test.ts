@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { pdeN2 } from "./pdeN2.js";
-import { signalModel } from "./registry.js";
+import { requireLossTerms, signalModel } from "./registry.js";
 
 describe("signal models", () => {
   it("looks PDE_N2 up by graph_model.signal_model_name and refuses the others by name", () => {
@@ -13,6 +13,20 @@ describe("signal models", () => {
     expect(() => signalModel(n4.config, "x.yaml")).toThrowError(
       /x\.yaml: graph_model\.signal_model_name: "PDE_N4" is not implemented yet \(available: PDE_N2\)/,
     );
+  });
+
+  it("refuses by name the loss terms PDE_N2's training does not implement, and accepts its own and the inert ones", () => {
+    const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
+    expect(() => requireLossTerms(pdeN2, fig2.config, fig2.file)).not.toThrow();
+    const l1 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["training.coeff_W_L1=0.1"]);
+    expect(() => requireLossTerms(pdeN2, l1.config, "f.yaml")).toThrowError(
+      /f\.yaml: training\.coeff_W_L1 = 0\.1 \(regulariser\) is not implemented yet for PDE_N2/,
+    );
+    const ok = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), [
+      "training.coeff_lin_phi_zero=2",
+      "training.coeff_permutation=5",
+    ]);
+    expect(() => requireLossTerms(pdeN2, ok.config, ok.file)).not.toThrow();
   });
 
   it("PDE_N2's true system is −c x + s tanh x + g W tanh x, stepped by explicit Euler", () => {

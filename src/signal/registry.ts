@@ -1,5 +1,5 @@
 /** The signal models by graph_model.signal_model_name. */
-import { ConfigError } from "../config/load.js";
+import { ConfigError, INERT_COEFFS } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { pdeN2 } from "./pdeN2.js";
 import type { SignalModel } from "./signal-model.js";
@@ -17,4 +17,17 @@ export function signalModel(config: Config, file: string): SignalModel {
     );
   }
   return model;
+}
+
+/**
+ * Refuse a non-zero loss coefficient (training.coeff_*) that `model`'s training does not implement
+ * (SignalModel.lossTerms) and the reference does not ignore (INERT_COEFFS): "not implemented yet".
+ */
+export function requireLossTerms(model: SignalModel, config: Config, file: string): void {
+  const implemented = new Set<string>(model.lossTerms);
+  for (const [k, v] of Object.entries(config.training)) {
+    if (k.startsWith("coeff_") && v !== 0 && !implemented.has(k) && !INERT_COEFFS.has(k)) {
+      throw new ConfigError(`${file}: training.${k} = ${v} (regulariser) is not implemented yet for ${model.name}`);
+    }
+  }
 }
