@@ -3,6 +3,7 @@
 //   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
+//     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +20,7 @@ const option = (name, fallback) => {
   const k = args.indexOf(name);
   return k >= 0 ? args[k + 1] : fallback;
 };
-const optionValues = new Set(["--threads", "--recipes", "--iterations", "--data"].map(option).filter(Boolean));
+const optionValues = new Set(["--threads", "--recipes", "--iterations", "--data", "--config"].map(option).filter(Boolean));
 const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep, convergence: benchConvergence };
 const selected = which.length ? which.filter((w) => !optionValues.has(w)) : ["simulate"];
 for (const name of selected) {
@@ -107,7 +108,7 @@ async function benchConvergence() {
   const { signalModel } = await import(join(root, "dist/signal/registry.js"));
   const { makeBackend } = await import(join(root, "dist/cli/backend.js"));
   const { measureConvergence } = await import(join(root, "dist/analysis/convergence.js"));
-  const fig2 = join(root, "configs/signal_fig_2.yaml");
+  const fig2 = resolve(option("--config", join(root, "configs/signal_fig_2.yaml")));
   const dataDir = resolve(option("--data", join(root, "runs", "bench", "signal_fig_2", "data")));
   if (!existsSync(join(dataDir, "dataset.json"))) {
     console.error(`generating Figure 2's data into ${dataDir} (~800 MB, once)`);
