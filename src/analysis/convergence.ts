@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
+import { round3 } from "../core/stats.js";
 import type { Backend } from "../kernels/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet } from "../model/params.js";
@@ -71,7 +72,7 @@ export async function measureConvergence(o: ConvergenceOptions): Promise<Converg
       for (const th of R2_THRESHOLDS) {
         if (W_r2 !== null && W_r2 >= Number(th) && iterationsTo[th] === null) {
           iterationsTo[th] = iteration;
-          secondsTo[th] = Math.round(performance.now() - t0) / 1000;
+          secondsTo[th] = round3((performance.now() - t0) / 1000);
         }
       }
       reached ||= W_r2 !== null && W_r2 >= stopAt;
@@ -99,7 +100,7 @@ export async function measureConvergence(o: ConvergenceOptions): Promise<Converg
     seconds_to: secondsTo,
     final: {
       iterations: result.totalIterations,
-      seconds: Math.round(result.seconds * 1000) / 1000,
+      seconds: round3(result.seconds),
       W_r2: ev.corrected?.r2 ?? null,
       slope: ev.corrected?.slope ?? null,
       clustering_accuracy: ev.clustering.accuracy,

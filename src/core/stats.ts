@@ -29,3 +29,8 @@ export function meanStd(v: ArrayLike<number>): { mean: number; std: number } {
   const mean = s / v.length;
   return { mean, std: Math.sqrt(Math.max(0, ss / v.length - mean * mean)) };
 }
+
+/** x rounded to 3 decimals (seconds to the millisecond in the logs and JSON files). */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

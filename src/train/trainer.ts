@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import { connectivityFit } from "../core/regression.js";
 import { Rng, STREAMS } from "../core/rng.js";
+import { round3 } from "../core/stats.js";
 import type { Arr, Backend } from "../kernels/backend.js";
 import { Adam } from "../model/adam.js";
 import { saveCheckpoint } from "../model/checkpoint.js";
@@ -318,8 +319,4 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       epochLosses: st.epochLosses,
     };
   }
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
