@@ -77,6 +77,11 @@ export function program(): Command {
   )
     .option("--force", "redo every step even if its outputs exist")
     .option("--list", "list the paper's experiments and exit")
+    .addOption(
+      new Option("--scale <scale>", "with an experiment id: the paper's configs, or their scaled-down form (minutes)")
+        .choices(["paper", "small"])
+        .default("paper"),
+    )
     .action(async (config: string | undefined, opts) => {
       if (opts.list) process.stdout.write(`${listExperiments()}\n`);
       else await runCommand(config, opts);

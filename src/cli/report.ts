@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Experiment } from "../experiments/experiment.js";
+import { type Experiment, type PaperNumbers, paperOf } from "../experiments/experiment.js";
 import { experimentOfConfig } from "../experiments/registry.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { esc } from "../plot/svg.js";
@@ -52,9 +52,8 @@ function sections(e: Experiment): { title: string; figures: [FigureId, string][]
 }
 
 /** The rows of the results table: this run against the paper. */
-function resultRows(m: Results, e: Experiment): [string, string, string][] {
+function resultRows(m: Results, e: Experiment, paper: PaperNumbers): [string, string, string][] {
   const c = m.connectivity;
-  const paper = e.paper;
   return [
     ["W R² (corrected, off-diagonal)", num(c?.r2, 4), paper.W_r2 ?? "—"],
     ["W slope (corrected)", num(c?.slope), paper.W_slope ?? "—"],
@@ -86,6 +85,7 @@ export function buildReport(dir: string): string {
   const name = basename(dir);
   const paths = runLayout(dir);
   const experiment = experimentOfConfig(name);
+  const paper = paperOf(experiment, name);
   const metrics = readResults(paths.metrics);
   const training = readTrainingSummary(paths.summary);
   const dataset: DatasetMeta | undefined = existsSync(join(paths.data, "dataset.json")) ? readDatasetMeta(paths.data) : undefined;
@@ -108,14 +108,14 @@ export function buildReport(dir: string): string {
     `<style>${STYLE}</style></head><body>`,
     `<h1>neural-gnn report: ${esc(name)}</h1>`,
     `<p class="note">Graph neural network recovery of connectivity, neuron types and signalling functions
-     (Allier, Heinrich, Schneider &amp; Saalfeld, arXiv 2602.13325). Paper values are those of ${esc(experiment.paper.source)};
+     (Allier, Heinrich, Schneider &amp; Saalfeld, arXiv 2602.13325). Paper values are those of ${esc(paper.source)};
      other configs are not expected to match them exactly.</p>`,
   );
 
   parts.push(
     "<h2>Results</h2>",
-    `<table id="metrics"><tr><th>quantity</th><th>this run</th><th>paper (${esc(experiment.paper.source)})</th></tr>`,
-    ...resultRows(metrics, experiment).map(
+    `<table id="metrics"><tr><th>quantity</th><th>this run</th><th>paper (${esc(paper.source)})</th></tr>`,
+    ...resultRows(metrics, experiment, paper).map(
       ([q, v, p]) => `<tr><td>${esc(q)}</td><td class="num">${esc(v)}</td><td class="num">${esc(p)}</td></tr>`,
     ),
     "</table>",
@@ -128,7 +128,7 @@ export function buildReport(dir: string): string {
   for (const s of present) {
     if (s.figures.length === 0) continue;
     parts.push(`<h2>${esc(s.title)}</h2>`);
-    if (s.title === "Training" && training) parts.push(trainingTable(training, dir, experiment));
+    if (s.title === "Training" && training) parts.push(trainingTable(training, dir, paper));
     for (const [f, caption] of s.figures) {
       const svg = readFileSync(join(paths.figures, `${f}.svg`));
       parts.push(
@@ -167,7 +167,7 @@ export function buildReport(dir: string): string {
 }
 
 /** Training summary: epoch losses, the clustering step, W R² at the paper's montage iterations. */
-function trainingTable(t: TrainingSummary, dir: string, e: Experiment): string {
+function trainingTable(t: TrainingSummary, dir: string, paper: PaperNumbers): string {
   const rows: string[] = [];
   t.epoch_losses.forEach((l, k) => rows.push(`<tr><td>epoch ${k}</td><td class="num">${num(l, 2)}</td></tr>`));
   for (const c of t.clustering) {
@@ -179,7 +179,7 @@ function trainingTable(t: TrainingSummary, dir: string, e: Experiment): string {
   const files = existsSync(models) ? readdirSync(models).filter((f) => f.startsWith("epoch_")).length : 0;
   // W R² at the iteration counts of the paper's montage: this run's last recording at or before each.
   const recs = readRecordings(runLayout(dir).trainingMetrics).filter((r) => r.W_r2 !== null);
-  const r2rows = (e.paper.training ?? []).map(([it, r2]) => {
+  const r2rows = (paper.training ?? []).map(([it, r2]) => {
     const mine: Recording | undefined = recs.filter((r) => r.total_iterations <= it + 1).pop();
     const at = mine ? `${num(mine.W_r2)} (at ${mine.total_iterations.toLocaleString("en-US")})` : "—";
     return `<tr><td class="num">${it.toLocaleString("en-US")}</td><td class="num">${num(r2)}</td><td class="num">${at}</td></tr>`;

@@ -7,12 +7,13 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Experiment, Step } from "../experiments/experiment.js";
+import { type Experiment, type Step, paperOf } from "../experiments/experiment.js";
 import { EXPERIMENTS, experimentById, experimentOfConfig } from "../experiments/registry.js";
 import { type Results, type StepTiming, readResults, readTrainingSummary, writeRunTimings } from "../run-folder/files.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { type RunContext, onRunFolder } from "./command.js";
 import { datasetFingerprint } from "./dataset.js";
+import { type Scale, configNames, writeExperimentReport } from "./experiment-report.js";
 import { num } from "./format.js";
 import { generateCommand } from "./generate.js";
 import { PACKAGE_ROOT } from "./paths.js";
@@ -30,6 +31,8 @@ export interface RunCommandOptions {
   force?: boolean;
   threads?: number;
   quiet?: boolean;
+  /** With an experiment id: its paper configs (default) or its scaled-down form. */
+  scale?: string;
 }
 
 /** One line per experiment: id, title and configs. */
@@ -38,30 +41,51 @@ export function listExperiments(): string {
   return EXPERIMENTS.map((e) => `${e.id.padEnd(w)}  ${e.title} [${e.configs.join(", ")}]`).join("\n");
 }
 
-/** The config files a `run` target stands for: an experiment's configs, a config file, or the quick default. */
-function configsOf(target: string | undefined): (string | undefined)[] {
-  if (target === undefined) return [undefined];
-  const e = experimentById(target);
-  if (e) return e.configs.map((c) => join(PACKAGE_ROOT, "configs", `${c}.yaml`));
-  if (!existsSync(target) && !/[./\\]/.test(target)) {
-    throw new Error(`${target}: no such config file or experiment (experiments: ${EXPERIMENTS.map((x) => x.id).join(", ")})`);
-  }
-  return [target];
+/** A shipped config by name: configs/small/<name>.yaml (scaled-down forms) or configs/<name>.yaml. */
+export function shippedConfig(name: string): string {
+  const small = join(PACKAGE_ROOT, "configs", "small", `${name}.yaml`);
+  return existsSync(small) ? small : join(PACKAGE_ROOT, "configs", `${name}.yaml`);
 }
 
-/** Run the pipeline for `target`; returns the report paths. */
+function parseScale(scale: string | undefined, e: Experiment | undefined): Scale {
+  if (scale === undefined) return "paper";
+  if (scale !== "paper" && scale !== "small") throw new Error(`--scale ${scale}: expected paper or small`);
+  if (!e && scale === "small")
+    throw new Error("--scale small applies to an experiment id (see run --list), not to a config file");
+  return scale;
+}
+
+/** Run the pipeline for `target`; returns the report paths (an experiment's summary report last). */
 export async function runCommand(target: string | undefined, opts: RunCommandOptions): Promise<string[]> {
+  const e = target === undefined ? undefined : experimentById(target);
+  const scale = parseScale(opts.scale, e);
+  if (!e) {
+    if (target !== undefined && !existsSync(target) && !/[./\\]/.test(target)) {
+      throw new Error(`${target}: no such config file or experiment (experiments: ${EXPERIMENTS.map((x) => x.id).join(", ")})`);
+    }
+    return [await runConfig(target, opts)];
+  }
   const reports: string[] = [];
-  for (const configFile of configsOf(target)) reports.push(await runConfig(configFile, opts));
+  for (const name of configNames(e, scale)) reports.push(await runConfig(shippedConfig(name), opts, e));
+  if (e.configs.length > 1 || e.overlay) {
+    const log = (s: string) => !opts.quiet && process.stderr.write(`${s}\n`);
+    log(`\n━━ ${e.id}: summary over its ${e.configs.length} configs`);
+    const report = await writeExperimentReport(e, scale, opts.runs, log);
+    log(`report: ${report}`);
+    reports.push(report);
+  }
   return reports;
 }
 
-async function runConfig(configFile: string | undefined, opts: RunCommandOptions): Promise<string> {
-  return onRunFolder(configFile, opts, (c) => runSteps(c, opts));
+async function runConfig(configFile: string | undefined, opts: RunCommandOptions, e?: Experiment): Promise<string> {
+  return onRunFolder(configFile, opts, (c) => runSteps(c, opts, e ?? experimentOfConfig(c.loaded.name)));
 }
 
-async function runSteps({ loaded, paths, configFile, log: out }: RunContext, opts: RunCommandOptions): Promise<string> {
-  const experiment = experimentOfConfig(loaded.name);
+async function runSteps(
+  { loaded, paths, configFile, log: out }: RunContext,
+  opts: RunCommandOptions,
+  experiment: Experiment,
+): Promise<string> {
   const common = { set: opts.set, recipe: opts.recipe, runs: opts.runs, threads: opts.threads, quiet: opts.quiet };
   const cases = Object.entries(experiment.generalisation);
   const timings: StepTiming[] = [];
@@ -123,7 +147,7 @@ async function runSteps({ loaded, paths, configFile, log: out }: RunContext, opt
   writeRunTimings(paths.run, { timings, total_seconds: total });
   out("\n━━ report");
   const report = await writeReport(paths.root);
-  out(summaryTable(readResults(paths.metrics), experiment, timings, total));
+  out(summaryTable(readResults(paths.metrics), experiment, timings, total, loaded.name));
   out(`report: ${report}`);
   return report;
 }
@@ -133,17 +157,18 @@ const r2Pair = (f: { t400?: { r2: number | null }; t800?: { r2: number | null } 
   `${num(f?.t400?.r2)} / ${num(f?.t800?.r2)}`;
 
 /** The console summary: the key numbers next to the paper's, and the step times. */
-export function summaryTable(m: Results, e: Experiment, timings: StepTiming[], total: number): string {
+export function summaryTable(m: Results, e: Experiment, timings: StepTiming[], total: number, configName: string): string {
+  const paper = paperOf(e, configName);
   const rows: [string, string, string][] = [
-    ["W R² (corrected)", num(m.connectivity?.r2), e.paper.W_r2 ?? "—"],
-    ["W slope", num(m.connectivity?.slope), e.paper.W_slope ?? "—"],
+    ["W R² (corrected)", num(m.connectivity?.r2), paper.W_r2 ?? "—"],
+    ["W slope", num(m.connectivity?.slope), paper.W_slope ?? "—"],
     [
       "clustering accuracy",
       `${num(m.clustering?.accuracy)} (${m.clustering?.n_clusters ?? "—"} clusters)`,
-      e.paper.clustering ?? "—",
+      paper.clustering ?? "—",
     ],
     ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
-    ["rollout R² step 400 / 800", r2Pair(m.rollout), r2Pair(e.paper.rollout)],
+    ["rollout R² step 400 / 800", r2Pair(m.rollout), r2Pair(paper.rollout)],
     ...Object.entries(e.generalisation).map(([key, c]): [string, string, string] => [
       `${c.label.replace("Supp Fig", "Supp")} R² step 400 / 800`,
       r2Pair(m.generalisation?.[key]),
@@ -154,7 +179,7 @@ export function summaryTable(m: Results, e: Experiment, timings: StepTiming[], t
   const w1 = Math.max(10, ...rows.map((r) => r[1].length));
   const lines = [
     "",
-    `${"".padEnd(w0)}  ${"this run".padEnd(w1)}  paper (${e.paper.source})`,
+    `${"".padEnd(w0)}  ${"this run".padEnd(w1)}  paper (${paper.source})`,
     ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
     "",
     `time: ${timings.map((t) => `${t.step} ${t.skipped ? "skipped" : formatSeconds(t.seconds)}`).join(", ")}; total ${formatSeconds(total)}`,

@@ -4,7 +4,7 @@
  * ids with captions) and the paper's numbers to put next to ours. `run <id>` executes one and
  * `run --list` lists them; a new notebook is a new file here and one line in registry.ts.
  */
-import type { FigureId } from "../run-folder/figures.js";
+import type { FigureId, OverlayFigureId } from "../run-folder/figures.js";
 
 /** The pipeline steps of one config. */
 export type Step = "generate" | "train" | "plot" | "test";
@@ -28,25 +28,54 @@ export interface ReportSection {
   figures: FigureId[];
 }
 
+/** The paper's numbers for one config, as read from its figures. */
+export interface PaperNumbers {
+  /** What the numbers are of, e.g. "Figure 2". */
+  source: string;
+  W_r2?: string;
+  W_slope?: string;
+  clustering?: string;
+  rollout?: { t400: PaperFit; t800: PaperFit };
+  /** W R² during training at (iterations, R²). */
+  training?: readonly (readonly [number, number])[];
+}
+
 export interface Experiment {
   id: string;
   /** One line for `run --list`. */
   title: string;
   /** Config file names under configs/ (without .yaml), run in this order. */
   configs: readonly string[];
+  /**
+   * The scaled-down form (`run <id> --scale small`): per config, a config under configs/small/
+   * with the same features at a size that runs in minutes on 2 cores.
+   */
+  small: Readonly<Record<string, string>>;
+  /**
+   * Per config, its label in multi-run figures and tables (e.g. "100k", "5 %"); a small form
+   * without a label of its own takes its full config's.
+   */
+  labels?: Readonly<Record<string, string>>;
+  /** A figure of W R² against iterations with one line per config, drawn after the last config. */
+  overlay?: OverlayFigureId;
   steps: readonly Step[];
   /** Generalisation cases of the test step, by key (the key names their figures: supp5b_…). */
   generalisation: Readonly<Record<string, GeneralisationCase>>;
   sections: readonly ReportSection[];
   /** The paper's numbers for this experiment's main config. */
-  paper: {
-    /** What the numbers are of, e.g. "Figure 2". */
-    source: string;
-    W_r2?: string;
-    W_slope?: string;
-    clustering?: string;
-    rollout?: { t400: PaperFit; t800: PaperFit };
-    /** W R² during training at (iterations, R²). */
-    training?: readonly (readonly [number, number])[];
-  };
+  paper: PaperNumbers;
+  /** The paper's numbers of the other configs, by config name. */
+  papers?: Readonly<Record<string, PaperNumbers>>;
+}
+
+/** The paper's numbers for `configName` of `e` (its small form included): its own, else the main config's. */
+export function paperOf(e: Experiment, configName: string): PaperNumbers {
+  const full = Object.entries(e.small).find(([, s]) => s === configName)?.[0] ?? configName;
+  return e.papers?.[full] ?? e.paper;
+}
+
+/** The label of `configName` (or of its small form) in `e`'s multi-run figures and tables. */
+export function labelOf(e: Experiment, configName: string): string {
+  const full = Object.entries(e.small).find(([, s]) => s === configName)?.[0] ?? configName;
+  return e.labels?.[configName] ?? e.labels?.[full] ?? full;
 }

@@ -8,6 +8,7 @@ export const fig2: Experiment = {
   id: "fig2",
   title: "Figure 2 and Supp Figs 1, 2, 5, 6: 1000 neurons, 4 types, 100,001 frames (PDE_N2)",
   configs: ["signal_fig_2"],
+  small: { signal_fig_2: "quick" },
   steps: ["generate", "train", "plot", "test"],
   generalisation: {
     supp5: {

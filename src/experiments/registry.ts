@@ -1,20 +1,25 @@
 /** The paper's experiments by id, and which one a config belongs to. */
 import type { Experiment } from "./experiment.js";
 import { fig2 } from "./fig2.js";
+import { supp3 } from "./supp3.js";
+import { supp7 } from "./supp7.js";
+import { supp8 } from "./supp8.js";
+import { supp10 } from "./supp10.js";
+import { supp12 } from "./supp12.js";
 
-/** Implemented experiments; the paper's other notebooks are added here. */
-export const EXPERIMENTS: readonly Experiment[] = [fig2];
+/** Implemented experiments, in the paper's order; the others are added here. */
+export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12];
 
 export function experimentById(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
 }
 
 /**
- * The experiment whose pipeline a config runs: the one listing it, else Figure 2's (the quick
- * default and a user's own PDE_N2 config run Figure 2's steps and panels).
+ * The experiment whose pipeline a config runs: the first listing it (or its small form), else
+ * Figure 2's (a user's own PDE_N2 config runs Figure 2's steps and panels).
  */
 export function experimentOfConfig(name: string): Experiment {
-  return EXPERIMENTS.find((e) => e.configs.includes(name)) ?? fig2;
+  return EXPERIMENTS.find((e) => e.configs.includes(name) || Object.values(e.small).includes(name)) ?? fig2;
 }
 
 /** The experiment's case key of a `--new-params` value, if it is one of its cases. */

@@ -22,6 +22,14 @@ export const FIGURES = {
 
 export type FixedFigureId = keyof typeof FIGURES;
 
+/** Figures of an experiment over its configs (runs/<experiment id>/figures/), with their captions. */
+export const OVERLAY_FIGURES = {
+  supp7_W_r2_vs_iterations: "Supp Fig 7: W R² against iterations for each dataset size (legend: frames)",
+  supp9_W_r2_vs_iterations_sparsity: "Supp Fig 9: W R² against iterations for each connectivity filling factor",
+} as const;
+
+export type OverlayFigureId = keyof typeof OVERLAY_FIGURES;
+
 /** The panels of one generalisation case (`key` = supp5, supp6 or ff…_types…). */
 export function generalisationFigures(key: string) {
   // The paper's cases are named after their panels (Supp Fig 5e,f: step 400; 5g,h: step 800).
@@ -36,7 +44,7 @@ export function generalisationFigures(key: string) {
 }
 
 export type GeneralisationFigureId = ReturnType<typeof generalisationFigures>[keyof ReturnType<typeof generalisationFigures>];
-export type FigureId = FixedFigureId | GeneralisationFigureId;
+export type FigureId = FixedFigureId | GeneralisationFigureId | OverlayFigureId;
 
 /** Captions of a generalisation case's panels, `label` e.g. "Supp Fig 5". */
 export function generalisationCaptions(key: string, label: string): [FigureId, string][] {

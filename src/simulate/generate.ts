@@ -53,7 +53,12 @@ export function connectivityPath(loaded: LoadedConfig): string | undefined {
   return isAbsolute(f) ? f : resolve(loaded.baseDir, f);
 }
 
-/** The true W of a config: loaded or drawn, then Dale's law and the filling mask. */
+/**
+ * The true W of a config: loaded, or drawn and then masked by the filling factor (a Bernoulli(ff)
+ * mask, non-zeros not rescaled); then Dale's law. A loaded matrix is never masked again: the
+ * reference's shipped sparse matrices are already masked (its regeneration masks them a second
+ * time, spec pdeN2-variants §3; we do not reproduce that).
+ */
 export function buildConnectivity(loaded: LoadedConfig): { W: Float32Array; source: string } {
   const sim = loaded.config.simulation;
   const N = sim.n_neurons;
@@ -67,10 +72,10 @@ export function buildConnectivity(loaded: LoadedConfig): { W: Float32Array; sour
   } else {
     W = drawConnectivity(sim.connectivity_type as ConnectivityType, N, sim.seed);
     source = `${sim.connectivity_type}(seed ${sim.seed})`;
+    if (sim.connectivity_filling_factor !== 1) applyFillingFactor(W, sim.connectivity_filling_factor, sim.seed);
   }
   for (let i = 0; i < N; i++) W[i * N + i] = 0;
   if (sim.Dale_law) applyDaleLaw(W, N, sim.Dale_law_factor);
-  if (sim.connectivity_filling_factor !== 1) applyFillingFactor(W, sim.connectivity_filling_factor, sim.seed);
   return { W, source };
 }
 

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The paper's notebooks at small scale (`neural-gnn run <id> --scale small`), end to end: each
+ * asserts the result the paper shows, qualitatively. Minutes each: `npm run test:notebooks`
+ * (CI runs it after `npm test`).
+ */
+export default defineConfig({
+  test: {
+    include: ["test/notebooks/**/*.test.ts"],
+    reporters: ["default", "./test/summary-reporter.ts"],
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    fileParallelism: false,
+  },
+});
