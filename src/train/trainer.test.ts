@@ -1,14 +1,14 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, tempDir } from "../../test/helpers.js";
+import { ROOT, UPSTREAM_CONFIGS, tempDir } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
-import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch } from "./schedule.js";
+import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch, lossCoeffsOf } from "./schedule.js";
 import { train } from "./trainer.js";
 
 describe("the reference's training schedule", () => {
@@ -28,6 +28,24 @@ describe("the reference's training schedule", () => {
     expect(epochs(7)).toEqual([]);
     expect(epochs(20)).toEqual([3, 7, 11, 15]);
     expect(epochs(10).filter((e) => clusteringAfter(e, 10, { ...t, sparsity: "none" }))).toEqual([]);
+  });
+
+  it("switches the loss terms by epoch as n_epochs_init says (Supp Fig 8: edge_diff, then W L1)", () => {
+    const supp8 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_8.yaml")).config.training;
+    const coeffs = Array.from({ length: 10 }, (_, e) => lossCoeffsOf(e, supp8, 4));
+    const phase1 = { phiZero: 1, edgeDiff: 100, edgeDelta: 4 / 150, WL1: 0 };
+    const phase2 = { phiZero: 1, edgeDiff: 0, edgeDelta: 4 / 150, WL1: 1e-5 };
+    expect(coeffs).toEqual([phase1, phase1, ...Array.from({ length: 8 }, () => phase2)]);
+    // first_coeff_L1 is the L1 coefficient of the first n_epochs_init epochs.
+    expect(lossCoeffsOf(1, { ...supp8, first_coeff_L1: 3e-4 }, 4).WL1).toBe(3e-4);
+    expect(lossCoeffsOf(2, { ...supp8, first_coeff_L1: 3e-4 }, 4).WL1).toBe(1e-5);
+    // n_epochs_init = 0 (the default): coeff_W_L1 and coeff_edge_diff in every epoch, first_coeff_L1 unused.
+    const flat = { ...supp8, n_epochs_init: 0, first_coeff_L1: 3e-4 };
+    for (const e of [0, 1, 5, 9])
+      expect(lossCoeffsOf(e, flat, 11)).toEqual({ ...phase1, edgeDiff: 100, edgeDelta: 11 / 150, WL1: 1e-5 });
+    // Figure 2: the phi-zero term only.
+    const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    expect(lossCoeffsOf(0, fig2, 11)).toEqual({ phiZero: 1, edgeDiff: 0, edgeDelta: 11 / 150, WL1: 0 });
   });
 });
 
