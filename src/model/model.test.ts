@@ -245,6 +245,24 @@ describe("GNN model (reference backend)", () => {
     }
   });
 
+  it("never steps a fixed tensor (training_single_type's a), whatever its rate and gradient", () => {
+    const { p, shape } = smallProblem(4, 1, 3, 6);
+    p.a.fill(1);
+    const g = new ParamSet(shape, f64);
+    for (let k = 0; k < g.data.length; k++) g.data[k] = Math.cos(k + 1);
+    const before = Float64Array.from(p.data);
+    const opt = new Adam(f64, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 1 });
+    opt.fixed.add("a");
+    for (let k = 0; k < 3; k++) opt.step(p, g);
+    expect(Array.from(p.a)).toEqual(Array.from({ length: 8 }, () => 1));
+    expect(Array.from(opt.m.a).every((v) => v === 0)).toBe(true);
+    for (const name of ["W", "lin_edge.layers.0.weight", "lin_phi.layers.2.bias"]) {
+      const s = p.specs.find((t) => t.name === name)!;
+      const moved = Array.from(p.data.subarray(s.offset, s.offset + s.size)).some((v, k) => v !== before[s.offset + k]);
+      expect(moved, name).toBe(true);
+    }
+  });
+
   it("saves and loads safetensors checkpoints with the reference's names; rejects bad ones clearly", () => {
     const dir = tempDir();
     const { p, shape } = smallProblem(5, 1, 4, 2, referenceBackend("f32"));

@@ -5,6 +5,8 @@ import { ROOT, UPSTREAM_CONFIGS, tempDir } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { loadCheckpoint } from "../model/checkpoint.js";
+import { ParamSet, initParams } from "../model/params.js";
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
@@ -150,5 +152,30 @@ describe("training loop", () => {
     await expect(run(a, { resume: true, schedule: { ...short, iterationsPerEpoch: 30 } })).rejects.toThrowError(
       /Resume with the same settings/,
     );
+  });
+
+  it("keeps a constant with training_single_type (all ones, in every checkpoint), across the clustering step", async () => {
+    const single = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+      "graph_model.hidden_dim=8",
+      "graph_model.hidden_dim_update=8",
+      "training.training_single_type=true",
+    ]);
+    const dir = tempDir("ngnn-train-single-");
+    const res = await run(dir, { config: single.config });
+    expect(res.clustering.map((c) => c.epoch)).toEqual([3]);
+    const be = referenceBackend("f32");
+    const init = new ParamSet(pdeN2.modelShape(8, single.config.graph_model), be);
+    initParams(init, 3);
+    const changed = (q: ParamSet, name: string) => q.tensor(name).some((v, k) => v !== init.tensor(name)[k]);
+    for (const name of [checkpointName(0, 4), checkpointName(3), checkpointName(7)]) {
+      const q = new ParamSet(init.shape, be);
+      loadCheckpoint(join(dir, name), q); // a is in the checkpoint (loadCheckpoint requires every tensor)
+      expect(
+        Array.from(q.a).every((v) => v === 1),
+        name,
+      ).toBe(true);
+      for (const t of ["W", "lin_edge.layers.0.weight", "lin_phi.layers.0.weight"])
+        expect(changed(q, t), `${name} ${t}`).toBe(true);
+    }
   });
 });

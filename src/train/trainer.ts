@@ -163,6 +163,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const p = new ParamSet(opts.model.modelShape(N, config.graph_model), backend);
   const grad = new ParamSet(p.shape, backend);
   const adam = new Adam(backend, p, startRates(t));
+  // training_single_type: a is a constant (ones from initParams), fed to phi* and saved, never trained.
+  if (t.training_single_type) adam.fixed.add("a");
   const rng = new Rng(opts.seed, STREAMS.batches);
   let st: ResumeState;
   let lastRecording: Recording | undefined;
