@@ -1,10 +1,13 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, UPSTREAM_CONFIGS, tempDir } from "../../test/helpers.js";
+import { ROOT, UPSTREAM_CONFIGS, allclose, nativeOrWarn, tempDir, useEngines } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
+import type { Backend } from "../kernels/backend.js";
+import { nativeBackend } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { wasmBackend } from "../kernels/wasm/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet, initParams } from "../model/params.js";
 import { checkpointName } from "../run-folder/layout.js";
@@ -177,5 +180,80 @@ describe("training loop", () => {
       for (const t of ["W", "lin_edge.layers.0.weight", "lin_phi.layers.0.weight"])
         expect(changed(q, t), `${name} ${t}`).toBe(true);
     }
+  });
+});
+
+describe("training at batch size 1 with the two-phase loss (edge_diff, then W L1)", () => {
+  const engines = useEngines();
+  const native = nativeOrWarn();
+  const loaded = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+    "graph_model.hidden_dim=32",
+    "graph_model.hidden_dim_update=32",
+    "training.batch_size=1",
+    "training.n_epochs_init=1",
+    "training.coeff_edge_diff=10",
+    "training.coeff_W_L1=1e-4",
+  ]);
+  const data = syntheticData(8, 120);
+  const schedule: Schedule = { epochs: 2, iterationsPerEpoch: 15, batchSize: 1, plotFrequency: 5 };
+  const run = async (
+    backend: Backend,
+    config = loaded.config,
+    dir = tempDir("ngnn-train-b1-"),
+    extra: Partial<Parameters<typeof train>[0]> = {},
+  ) => {
+    const res = await train({
+      config,
+      model: pdeN2,
+      data,
+      backend,
+      outDir: dir,
+      schedule,
+      seed: 3,
+      info: { data: "(memory)", data_fingerprint: "A" },
+      ...extra,
+    });
+    if (res.interrupted) return { res, params: new Float32Array(), losses: [] };
+    const q = new ParamSet(pdeN2.modelShape(8, loaded.config.graph_model), referenceBackend("f32"));
+    loadCheckpoint(join(dir, checkpointName(1)), q);
+    const losses = readFileSync(join(dir, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).loss as number);
+    return { res, params: q.data as Float32Array, losses };
+  };
+
+  it("resumes in the first phase and switches phase as an uninterrupted run (nothing of the schedule is saved)", async () => {
+    const be = referenceBackend("f32");
+    const full = await run(be);
+    const dir = tempDir("ngnn-train-b1-cut-");
+    let polls = 0;
+    const cut = await run(be, loaded.config, dir, { shouldStop: () => ++polls >= 8 });
+    expect(cut.res.interrupted).toBe(true);
+    const resumed = await run(be, loaded.config, dir, { resume: true });
+    expect(resumed.res.totalIterations).toBe(30);
+    expect(resumed.params).toEqual(full.params);
+    expect(resumed.losses).toEqual(full.losses);
+  });
+
+  it("agrees with the float32 reference (wasm, and native where it builds)", async () => {
+    const ref = await run(referenceBackend("f32"));
+    expect(ref.res.totalIterations).toBe(30);
+    // The first recording's loss includes the edge_diff term of epoch 0.
+    const plain = await run(referenceBackend("f32"), {
+      ...loaded.config,
+      training: { ...loaded.config.training, coeff_edge_diff: 0 },
+    });
+    expect(ref.losses[0]).toBeGreaterThan(plain.losses[0]);
+    const nat = "addon" in native ? nativeBackend({ threads: 2 }) : undefined;
+    const others: [string, Backend][] = [["wasm", wasmBackend(engines.e2)]];
+    if (nat) others.push(["native", nat]);
+    for (const [name, be] of others) {
+      const got = await run(be);
+      got.losses.forEach((l, k) => expect(Math.abs(l - ref.losses[k]) / ref.losses[k], `${name} loss ${k}`).toBeLessThan(1e-4));
+      const r = allclose(got.params, ref.params, 1e-3, 1e-4);
+      expect(r.ok, `${name}: ${r.worst}`).toBe(true);
+    }
+    nat?.close();
   });
 });
