@@ -176,7 +176,7 @@ async function benchStep() {
     const times = [];
     for (let it = 0; it < iters + 5; it++) {
       const t0 = performance.now();
-      lossAndGrad(backend, p, grad, ws, X, Y, B, 1.0, opt);
+      lossAndGrad(backend, p, grad, ws, X, Y, B, { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 }, opt);
       opt.step(p, grad);
       if (it >= 5) times.push(performance.now() - t0);
     }

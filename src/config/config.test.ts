@@ -117,11 +117,17 @@ describe("config loading", () => {
       ["training.sparsity=replace_embedding", /training\.sparsity: "replace_embedding" .* is not implemented yet/],
       ["training.cluster_method=kmeans", /training\.cluster_method: "kmeans" .* is not implemented yet/],
       ["training.recurrent_training=true", /training\.recurrent_training is not implemented yet/],
+      ["training.init_training_single_type=true", /training\.init_training_single_type is not implemented yet/],
       ["graph_model.MLP_activation=tanh", /graph_model\.MLP_activation: "tanh" .* is not implemented yet/],
     ];
     for (const [set, message] of cases) {
       const c = loadConfig(FIG2, [set]);
       expect(() => requireTrainable(c.config, c.file)).toThrowError(message);
+    }
+    // Supp Figs 3 and 8: a fixed embedding; batch size 1 and the two-phase loss.
+    for (const f of ["signal_fig_supp_3.yaml", "signal_fig_supp_8.yaml", "signal_fig_supp_12.yaml"]) {
+      const c = loadConfig(join(UPSTREAM, f));
+      expect(() => requireTrainable(c.config, c.file), f).not.toThrow();
     }
   });
 

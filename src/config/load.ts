@@ -277,7 +277,6 @@ export function requireTrainable(config: Config, file: string): void {
   const flags = [
     "recurrent_training",
     "neural_ODE_training",
-    "training_single_type",
     "init_training_single_type",
     "with_connectivity_mask",
     "multi_connectivity",

@@ -6,6 +6,8 @@
  *
  * With a backend that fuses W's gradient into W's Adam step (Backend.messagesBackwardAdamW),
  * `lossAndGrad` takes W's step of the coming `step()` itself (`stepWFused`), and `step()` skips W.
+ * Tensors named in `fixed` are constants, not parameters (training_single_type's a): `step()` never
+ * changes them, whatever their learning rate, as PyTorch's optimiser never sees a buffer.
  */
 import type { Arr, Backend } from "../kernels/backend.js";
 import { ParamSet } from "./params.js";
@@ -33,6 +35,8 @@ export class Adam {
   readonly m: ParamSet;
   readonly v: ParamSet;
   t = 0;
+  /** Names of the tensors that no step changes (e.g. "a" with training_single_type). */
+  readonly fixed = new Set<string>();
   /** W's step of the coming `step()` was taken by stepWFused. */
   private wDone = false;
 
@@ -61,7 +65,7 @@ export class Adam {
    */
   stepWFused(params: ParamSet, G: Arr, P: Arr, B: number, dP: Arr): boolean {
     const fused = this.backend.messagesBackwardAdamW;
-    if (!fused) return false;
+    if (!fused || this.fixed.has("W")) return false;
     const N = params.shape.N;
     const lr = lrForTensor("W", this.rates);
     fused.call(this.backend, params.W, G, P, B, N, dP, this.m.W, this.v.W, lr, this.beta1, this.beta2, this.eps, this.t + 1);
@@ -72,7 +76,7 @@ export class Adam {
   step(params: ParamSet, grad: ParamSet): void {
     this.t++;
     for (const s of params.specs) {
-      if (s.name === "W" && this.wDone) continue;
+      if ((s.name === "W" && this.wDone) || this.fixed.has(s.name)) continue;
       const sl = (x: ParamSet) => x.data.subarray(s.offset, s.offset + s.size);
       this.backend.adam(
         sl(params),

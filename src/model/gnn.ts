@@ -4,18 +4,26 @@
  * For a batch X: [B, N] of frames: P = psi*(X) (B·N evaluations, never one per edge),
  * M = P Wᵀ, F = phi*([X, a]), pred = F + M.
  *
- * Loss (spec 4.3): L = ‖pred − Y‖₂ + B · c · ‖(phi*([0, a_i]))_i‖₂, un-squared Frobenius norms,
- * the regulariser counted once per batch element as the reference does (c = coeff_lin_phi_zero).
- * `lossAndGrad` overwrites the gradient set with dL/dθ for every parameter (W, a, psi*, phi*).
+ * Loss (spec 4.3, variants §0.3): L = ‖pred − Y‖₂ (un-squared Frobenius norm over all B·N
+ * entries) + the regularisers of regularisers.ts (phi-zero, edge_diff, W L1) whose coefficients
+ * are non-zero. `lossAndGrad` overwrites the gradient set with dL/dθ for every parameter (W, a,
+ * psi*, phi*).
  */
 import type { Arr, Backend } from "../kernels/backend.js";
 import type { Adam } from "./adam.js";
 import type { ParamSet } from "./params.js";
+import { type LossCoeffs, ShiftedPsi, edgeDiffTerm, phiZeroTerm, wL1Term } from "./regularisers.js";
 
+/** The loss and its parts: total = pred + regul, regul = phiZero + edgeDiff + WL1. */
 export interface LossParts {
   total: number;
+  /** ‖pred − Y‖₂. */
   pred: number;
+  /** The sum of the regularisers. */
   regul: number;
+  phiZero: number;
+  edgeDiff: number;
+  WL1: number;
 }
 
 /** Scratch buffers for a batch size B. */
@@ -34,6 +42,8 @@ export class Workspace {
   readonly dZ: Arr;
   readonly dZIn: Arr;
   readonly zActs: Arr[];
+  /** psi* at X + δ for the edge_diff term, allocated on its first use. */
+  shifted?: ShiftedPsi;
 
   constructor(
     readonly params: ParamSet,
@@ -83,9 +93,11 @@ function fillPhiInput(out: Arr, X: ArrayLike<number>, a: Arr, B: number, N: numb
 }
 
 /**
- * Loss and gradient for frames X, targets Y (both [B, N]). `grad` is overwritten.
- * Returns the loss and its two parts. With `adam`, on a backend that fuses W's gradient into W's
- * Adam step, W takes the step of the coming `adam.step()` here and grad.W is not written.
+ * Loss and gradient for frames X, targets Y (both [B, N]) with the loss terms of `coeffs`. `grad`
+ * is overwritten. Returns the loss and its parts. With `adam`, on a backend that fuses W's
+ * gradient into W's Adam step, W takes the step of the coming `adam.step()` here and grad.W is not
+ * written; not with the W L1 term, whose subgradient the fused step cannot take (it never stores
+ * dW): then grad.W is computed and W steps in `adam.step()`.
  */
 export function lossAndGrad(
   backend: Backend,
@@ -95,7 +107,7 @@ export function lossAndGrad(
   X: Arr,
   Y: ArrayLike<number>,
   B: number,
-  coeffPhiZero: number,
+  coeffs: LossCoeffs,
   adam?: Adam,
 ): LossParts {
   const { N, embeddingDim: d, psi, phi } = p.shape;
@@ -117,7 +129,14 @@ export function lossAndGrad(
   // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
   grad.data.fill(0, grad.W.length);
   // Messages: dW = Gᵀ P (off-diagonal), dP = G W.
-  if (!adam?.stepWFused(p, ws.G, ws.P, B, ws.dP)) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
+  const fused = coeffs.WL1 === 0 && adam?.stepWFused(p, ws.G, ws.P, B, ws.dP);
+  if (!fused) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
+  const WL1 = coeffs.WL1 !== 0 ? wL1Term(p.W, grad.W, coeffs.WL1) : 0;
+  let edgeDiff = 0;
+  if (coeffs.edgeDiff !== 0) {
+    ws.shifted ??= new ShiftedPsi(backend, psi, BN);
+    edgeDiff = edgeDiffTerm(backend, p, grad, ws.shifted, X, ws.P, ws.dP, B, coeffs.edgeDiff, coeffs.edgeDelta);
+  }
   backend.mlpBackward(psi, p.psi, X, BN, ws.psiActs, ws.dP, grad.psi);
   // Update function: dF = G; d(a_i) from the input gradient of phi*.
   backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
@@ -126,20 +145,7 @@ export function lossAndGrad(
       for (let e = 0; e < d; e++) grad.a[i * d + e] += ws.dPhiIn[(b * N + i) * w + 1 + e];
     }
   }
-
-  // Regulariser B·c·‖phi*([0, a_i])‖₂.
-  let regul = 0;
-  if (coeffPhiZero !== 0) {
-    fillPhiInput(ws.zIn, new Float32Array(N), p.a, 1, N, d);
-    backend.mlpForward(phi, p.phi, ws.zIn, N, ws.zActs, ws.Z);
-    let zz = 0;
-    for (let i = 0; i < N; i++) zz += ws.Z[i] * ws.Z[i];
-    const zn = Math.sqrt(zz);
-    regul = B * coeffPhiZero * zn;
-    const s = zn > 0 ? (B * coeffPhiZero) / zn : 0;
-    for (let i = 0; i < N; i++) ws.dZ[i] = s * ws.Z[i];
-    backend.mlpBackward(phi, p.phi, ws.zIn, N, ws.zActs, ws.dZ, grad.phi, ws.dZIn);
-    for (let i = 0; i < N; i++) for (let e = 0; e < d; e++) grad.a[i * d + e] += ws.dZIn[i * w + 1 + e];
-  }
-  return { total: predLoss + regul, pred: predLoss, regul };
+  const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
+  const regul = phiZero + edgeDiff + WL1;
+  return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
 }

@@ -10,8 +10,10 @@ import { Adam, lrForTensor } from "./adam.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { Workspace, forward, lossAndGrad } from "./gnn.js";
 import { type ModelShape, ParamSet, initParams, modelShape, tensorSpecs } from "./params.js";
+import { lossCoeffs } from "./regularisers.js";
 
 const f64 = referenceBackend("f64");
+const PHI0 = lossCoeffs({ phiZero: 1 });
 
 /** A small random problem: N neurons, B frames, MLP widths h; parameters perturbed off init. */
 function smallProblem(N: number, B: number, h: number, seed: number, backend = f64) {
@@ -185,7 +187,7 @@ describe("GNN model (reference backend)", () => {
     const { p, X, Y, shape } = smallProblem(N, B, 5, 7);
     const grad = new ParamSet(shape, f64);
     const ws = new Workspace(p, B, f64);
-    lossAndGrad(f64, p, grad, ws, X, Y, B, 1.0);
+    lossAndGrad(f64, p, grad, ws, X, Y, B, PHI0);
     const h = 1e-6;
     for (const s of p.specs) {
       const theta = p.tensor(s.name);
@@ -199,9 +201,9 @@ describe("GNN model (reference backend)", () => {
         }
         const t0 = theta[k];
         theta[k] = t0 + h;
-        const lp = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, 1.0).total;
+        const lp = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, PHI0).total;
         theta[k] = t0 - h;
-        const lm = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, 1.0).total;
+        const lm = lossAndGrad(f64, p, new ParamSet(shape, f64), ws, X, Y, B, PHI0).total;
         theta[k] = t0;
         const fd = (lp - lm) / (2 * h);
         num2 += fd * fd;
@@ -214,8 +216,8 @@ describe("GNN model (reference backend)", () => {
   it("counts the phi*(a_i, 0) regulariser once per batch element", () => {
     const { p, X, Y, shape } = smallProblem(4, 3, 4, 9);
     const ws3 = new Workspace(p, 3, f64);
-    const l3 = lossAndGrad(f64, p, new ParamSet(shape, f64), ws3, X, Y, 3, 1.0);
-    const l1 = lossAndGrad(f64, p, new ParamSet(shape, f64), new Workspace(p, 1, f64), X, Y, 1, 1.0);
+    const l3 = lossAndGrad(f64, p, new ParamSet(shape, f64), ws3, X, Y, 3, PHI0);
+    const l1 = lossAndGrad(f64, p, new ParamSet(shape, f64), new Workspace(p, 1, f64), X, Y, 1, PHI0);
     expect(l3.regul).toBeCloseTo(3 * l1.regul, 12);
     expect(l3.total).toBeCloseTo(l3.pred + l3.regul, 12);
   });
@@ -240,6 +242,24 @@ describe("GNN model (reference backend)", () => {
         const gk = g.data[k];
         expect(p.data[k]).toBeCloseTo(before[k] - 2 * lr * (gk / (Math.abs(gk) + 1e-8)), 9);
       }
+    }
+  });
+
+  it("never steps a fixed tensor (training_single_type's a), whatever its rate and gradient", () => {
+    const { p, shape } = smallProblem(4, 1, 3, 6);
+    p.a.fill(1);
+    const g = new ParamSet(shape, f64);
+    for (let k = 0; k < g.data.length; k++) g.data[k] = Math.cos(k + 1);
+    const before = Float64Array.from(p.data);
+    const opt = new Adam(f64, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 1 });
+    opt.fixed.add("a");
+    for (let k = 0; k < 3; k++) opt.step(p, g);
+    expect(Array.from(p.a)).toEqual(Array.from({ length: 8 }, () => 1));
+    expect(Array.from(opt.m.a).every((v) => v === 0)).toBe(true);
+    for (const name of ["W", "lin_edge.layers.0.weight", "lin_phi.layers.2.bias"]) {
+      const s = p.specs.find((t) => t.name === name)!;
+      const moved = Array.from(p.data.subarray(s.offset, s.offset + s.size)).some((v, k) => v !== before[s.offset + k]);
+      expect(moved, name).toBe(true);
     }
   });
 

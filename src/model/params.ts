@@ -118,8 +118,9 @@ export type WInit = "normal" | "zeros";
 /**
  * The reference's initialisation: first Linear layer of each MLP as PyTorch's default
  * (weight and bias ~ U(−1/√fan_in, 1/√fan_in)); later layers weight ~ 𝒩(0, 0.1²), bias 0;
- * embeddings a = 1; W ~ 𝒩(0, 1) with zero diagonal, or W = 0 with `wInit` "zeros" (the normals
- * are still drawn, so the MLPs start the same either way).
+ * embeddings a = 1 (a constant with training_single_type: see Adam.fixed); W ~ 𝒩(0, 1) with
+ * zero diagonal, or W = 0 with `wInit` "zeros" (the normals are still drawn, so the MLPs start the
+ * same either way).
  */
 export function initParams(p: ParamSet, seed: number, wInit: WInit = "normal"): void {
   const rng = new Rng(seed, STREAMS.modelInit);

@@ -12,7 +12,7 @@ export const pdeN2: SignalModel = {
   name: "PDE_N2",
   paramNames: ["g", "s", "c"],
   psiInput: "x_j",
-  lossTerms: ["coeff_lin_phi_zero"],
+  lossTerms: ["coeff_lin_phi_zero", "coeff_edge_diff", "coeff_W_L1"],
   modelShape: (N, gm) => modelShape(N, gm),
   trueSystem(W, types, params) {
     const p = neuronParams(types, params);

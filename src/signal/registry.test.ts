@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../../test/helpers.js";
+import { ROOT, UPSTREAM_CONFIGS } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { pdeN2 } from "./pdeN2.js";
 import { requireLossTerms, signalModel } from "./registry.js";
@@ -18,15 +18,34 @@ describe("signal models", () => {
   it("refuses by name the loss terms PDE_N2's training does not implement, and accepts its own and the inert ones", () => {
     const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
     expect(() => requireLossTerms(pdeN2, fig2.config, fig2.file)).not.toThrow();
-    const l1 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["training.coeff_W_L1=0.1"]);
-    expect(() => requireLossTerms(pdeN2, l1.config, "f.yaml")).toThrowError(
-      /f\.yaml: training\.coeff_W_L1 = 0\.1 \(regulariser\) is not implemented yet for PDE_N2/,
+    const l2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["training.coeff_W_L2=0.1"]);
+    expect(() => requireLossTerms(pdeN2, l2.config, "f.yaml")).toThrowError(
+      /f\.yaml: training\.coeff_W_L2 = 0\.1 \(regulariser\) is not implemented yet for PDE_N2/,
     );
     const ok = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), [
       "training.coeff_lin_phi_zero=2",
       "training.coeff_permutation=5",
+      "training.coeff_edge_diff=10",
+      "training.coeff_W_L1=1e-5",
     ]);
     expect(() => requireLossTerms(pdeN2, ok.config, ok.file)).not.toThrow();
+    for (const f of ["signal_fig_supp_8.yaml", "signal_fig_supp_8_1.yaml", "signal_fig_supp_3.yaml"]) {
+      const c = loadConfig(join(UPSTREAM_CONFIGS, f));
+      expect(() => requireLossTerms(pdeN2, c.config, c.file), f).not.toThrow();
+    }
+  });
+
+  it("refuses first_coeff_L1 (W L1 of the first n_epochs_init epochs) for a model without the W L1 term", () => {
+    const noL1 = { ...pdeN2, lossTerms: ["coeff_lin_phi_zero"] as const };
+    const set = ["training.n_epochs_init=2", "training.first_coeff_L1=1e-4"];
+    const c = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), set);
+    expect(() => requireLossTerms(noL1, c.config, "f.yaml")).toThrowError(
+      /f\.yaml: training\.first_coeff_L1 = 0\.0001 .* is not implemented yet for PDE_N2/,
+    );
+    expect(() => requireLossTerms(pdeN2, c.config, "f.yaml")).not.toThrow();
+    // Without an initial phase (n_epochs_init 0) the reference never reads first_coeff_L1.
+    const inert = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["training.first_coeff_L1=1e-4"]);
+    expect(() => requireLossTerms(noL1, inert.config, "f.yaml")).not.toThrow();
   });
 
   it("PDE_N2's true system is −c x + s tanh x + g W tanh x, stepped by explicit Euler", () => {

@@ -22,12 +22,20 @@ export function signalModel(config: Config, file: string): SignalModel {
 /**
  * Refuse a non-zero loss coefficient (training.coeff_*) that `model`'s training does not implement
  * (SignalModel.lossTerms) and the reference does not ignore (INERT_COEFFS): "not implemented yet".
+ * training.first_coeff_L1 (the W L1 coefficient of the first n_epochs_init epochs) counts as
+ * coeff_W_L1.
  */
 export function requireLossTerms(model: SignalModel, config: Config, file: string): void {
   const implemented = new Set<string>(model.lossTerms);
-  for (const [k, v] of Object.entries(config.training)) {
+  const t = config.training;
+  for (const [k, v] of Object.entries(t)) {
     if (k.startsWith("coeff_") && v !== 0 && !implemented.has(k) && !INERT_COEFFS.has(k)) {
       throw new ConfigError(`${file}: training.${k} = ${v} (regulariser) is not implemented yet for ${model.name}`);
     }
+  }
+  if (t.first_coeff_L1 !== 0 && t.n_epochs_init > 0 && !implemented.has("coeff_W_L1")) {
+    throw new ConfigError(
+      `${file}: training.first_coeff_L1 = ${t.first_coeff_L1} (W L1 regulariser of the first n_epochs_init epochs) is not implemented yet for ${model.name}`,
+    );
   }
 }

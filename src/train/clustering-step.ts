@@ -42,7 +42,7 @@ export function clusteringCurves(backend: Backend, p: ParamSet): CurveWorkspace 
   return new CurveWorkspace(backend, p, CURVE_POINTS);
 }
 
-/** Run the step on `p` (embeddings and phi* change; Adam is reset with a frozen). */
+/** Run the step on `p` (embeddings, unless fixed, and phi* change; Adam is reset with a frozen). */
 export function clusteringStep(c: ClusteringInput): ClusteringRecord {
   const started = performance.now();
   const { backend, p } = c;
@@ -62,7 +62,8 @@ export function clusteringStep(c: ClusteringInput): ClusteringRecord {
     nGroups = c.nTypes + 1;
     accuracy = typeAccuracy(groups, c.types);
   }
-  replaceByClusterMedians(p.a, p.shape.embeddingDim, labels);
+  // A constant embedding (training_single_type: Adam's fixed "a") is left as it is.
+  if (!c.adam.fixed.has("a")) replaceByClusterMedians(p.a, p.shape.embeddingDim, labels);
   const targets = groupMedianCurves(F, CURVE_POINTS, groups, nGroups);
   c.adam.rates = { ...c.adam.rates, a: FROZEN_LR };
   c.adam.reset();

@@ -1,9 +1,11 @@
 /**
- * The reference's training schedule (spec 4.2, 4.5): iterations per epoch, the 21 recordings of an
- * epoch, when the clustering step runs, and the learning rates at the start and after each epoch.
+ * The reference's training schedule (spec 4.2, 4.5, variants §0.3): iterations per epoch, the 21
+ * recordings of an epoch, when the clustering step runs, the learning rates at the start and after
+ * each epoch, and the loss coefficients of each epoch.
  */
 import type { Config } from "../config/schema.js";
 import type { LearningRates } from "../model/adam.js";
+import type { LossCoeffs } from "../model/regularisers.js";
 import type { Schedule } from "../run-folder/files.js";
 
 export type { Schedule };
@@ -63,4 +65,21 @@ export function ratesAfterEpoch(rates: LearningRates, t: Config["training"], clu
     : clustered
       ? rates
       : { ...rates, psi: t.learning_rate_start, a: t.learning_rate_embedding_start };
+}
+
+/**
+ * The loss coefficients of `epoch` (variants §0.3, the reference's LossRegularizer._update_coeffs).
+ * With E = n_epochs_init > 0: λ_L1 = first_coeff_L1 and λ_ed = coeff_edge_diff for epoch < E, then
+ * λ_L1 = coeff_W_L1 and λ_ed = 0. With E = 0: coeff_W_L1 and coeff_edge_diff in every epoch.
+ * λ_φ0 = coeff_lin_phi_zero always; the edge_diff step δ = xnorm / 150 (xnorm of the data).
+ */
+export function lossCoeffsOf(epoch: number, t: Config["training"], xnorm: number): LossCoeffs {
+  const E = t.n_epochs_init;
+  const init = E > 0 && epoch < E;
+  return {
+    phiZero: t.coeff_lin_phi_zero,
+    edgeDiff: E === 0 || init ? t.coeff_edge_diff : 0,
+    edgeDelta: xnorm / 150,
+    WL1: init ? t.first_coeff_L1 : t.coeff_W_L1,
+  };
 }

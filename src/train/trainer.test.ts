@@ -1,14 +1,19 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, tempDir } from "../../test/helpers.js";
+import { ROOT, UPSTREAM_CONFIGS, allclose, nativeOrWarn, tempDir, useEngines } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
+import type { Backend } from "../kernels/backend.js";
+import { nativeBackend } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { wasmBackend } from "../kernels/wasm/backend.js";
+import { loadCheckpoint } from "../model/checkpoint.js";
+import { ParamSet, initParams } from "../model/params.js";
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
-import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch } from "./schedule.js";
+import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch, lossCoeffsOf } from "./schedule.js";
 import { train } from "./trainer.js";
 
 describe("the reference's training schedule", () => {
@@ -28,6 +33,24 @@ describe("the reference's training schedule", () => {
     expect(epochs(7)).toEqual([]);
     expect(epochs(20)).toEqual([3, 7, 11, 15]);
     expect(epochs(10).filter((e) => clusteringAfter(e, 10, { ...t, sparsity: "none" }))).toEqual([]);
+  });
+
+  it("switches the loss terms by epoch as n_epochs_init says (Supp Fig 8: edge_diff, then W L1)", () => {
+    const supp8 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_8.yaml")).config.training;
+    const coeffs = Array.from({ length: 10 }, (_, e) => lossCoeffsOf(e, supp8, 4));
+    const phase1 = { phiZero: 1, edgeDiff: 100, edgeDelta: 4 / 150, WL1: 0 };
+    const phase2 = { phiZero: 1, edgeDiff: 0, edgeDelta: 4 / 150, WL1: 1e-5 };
+    expect(coeffs).toEqual([phase1, phase1, ...Array.from({ length: 8 }, () => phase2)]);
+    // first_coeff_L1 is the L1 coefficient of the first n_epochs_init epochs.
+    expect(lossCoeffsOf(1, { ...supp8, first_coeff_L1: 3e-4 }, 4).WL1).toBe(3e-4);
+    expect(lossCoeffsOf(2, { ...supp8, first_coeff_L1: 3e-4 }, 4).WL1).toBe(1e-5);
+    // n_epochs_init = 0 (the default): coeff_W_L1 and coeff_edge_diff in every epoch, first_coeff_L1 unused.
+    const flat = { ...supp8, n_epochs_init: 0, first_coeff_L1: 3e-4 };
+    for (const e of [0, 1, 5, 9])
+      expect(lossCoeffsOf(e, flat, 11)).toEqual({ ...phase1, edgeDiff: 100, edgeDelta: 11 / 150, WL1: 1e-5 });
+    // Figure 2: the phi-zero term only.
+    const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    expect(lossCoeffsOf(0, fig2, 11)).toEqual({ phiZero: 1, edgeDiff: 0, edgeDelta: 11 / 150, WL1: 0 });
   });
 });
 
@@ -132,5 +155,105 @@ describe("training loop", () => {
     await expect(run(a, { resume: true, schedule: { ...short, iterationsPerEpoch: 30 } })).rejects.toThrowError(
       /Resume with the same settings/,
     );
+  });
+
+  it("keeps a constant with training_single_type (all ones, in every checkpoint), across the clustering step", async () => {
+    const single = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+      "graph_model.hidden_dim=8",
+      "graph_model.hidden_dim_update=8",
+      "training.training_single_type=true",
+    ]);
+    const dir = tempDir("ngnn-train-single-");
+    const res = await run(dir, { config: single.config });
+    expect(res.clustering.map((c) => c.epoch)).toEqual([3]);
+    const be = referenceBackend("f32");
+    const init = new ParamSet(pdeN2.modelShape(8, single.config.graph_model), be);
+    initParams(init, 3);
+    const changed = (q: ParamSet, name: string) => q.tensor(name).some((v, k) => v !== init.tensor(name)[k]);
+    for (const name of [checkpointName(0, 4), checkpointName(3), checkpointName(7)]) {
+      const q = new ParamSet(init.shape, be);
+      loadCheckpoint(join(dir, name), q); // a is in the checkpoint (loadCheckpoint requires every tensor)
+      expect(
+        Array.from(q.a).every((v) => v === 1),
+        name,
+      ).toBe(true);
+      for (const t of ["W", "lin_edge.layers.0.weight", "lin_phi.layers.0.weight"])
+        expect(changed(q, t), `${name} ${t}`).toBe(true);
+    }
+  });
+});
+
+describe("training at batch size 1 with the two-phase loss (edge_diff, then W L1)", () => {
+  const engines = useEngines();
+  const native = nativeOrWarn();
+  const loaded = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+    "graph_model.hidden_dim=32",
+    "graph_model.hidden_dim_update=32",
+    "training.batch_size=1",
+    "training.n_epochs_init=1",
+    "training.coeff_edge_diff=10",
+    "training.coeff_W_L1=1e-4",
+  ]);
+  const data = syntheticData(8, 120);
+  const schedule: Schedule = { epochs: 2, iterationsPerEpoch: 15, batchSize: 1, plotFrequency: 5 };
+  const run = async (
+    backend: Backend,
+    config = loaded.config,
+    dir = tempDir("ngnn-train-b1-"),
+    extra: Partial<Parameters<typeof train>[0]> = {},
+  ) => {
+    const res = await train({
+      config,
+      model: pdeN2,
+      data,
+      backend,
+      outDir: dir,
+      schedule,
+      seed: 3,
+      info: { data: "(memory)", data_fingerprint: "A" },
+      ...extra,
+    });
+    if (res.interrupted) return { res, params: new Float32Array(), losses: [] };
+    const q = new ParamSet(pdeN2.modelShape(8, loaded.config.graph_model), referenceBackend("f32"));
+    loadCheckpoint(join(dir, checkpointName(1)), q);
+    const losses = readFileSync(join(dir, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).loss as number);
+    return { res, params: q.data as Float32Array, losses };
+  };
+
+  it("resumes in the first phase and switches phase as an uninterrupted run (nothing of the schedule is saved)", async () => {
+    const be = referenceBackend("f32");
+    const full = await run(be);
+    const dir = tempDir("ngnn-train-b1-cut-");
+    let polls = 0;
+    const cut = await run(be, loaded.config, dir, { shouldStop: () => ++polls >= 8 });
+    expect(cut.res.interrupted).toBe(true);
+    const resumed = await run(be, loaded.config, dir, { resume: true });
+    expect(resumed.res.totalIterations).toBe(30);
+    expect(resumed.params).toEqual(full.params);
+    expect(resumed.losses).toEqual(full.losses);
+  });
+
+  it("agrees with the float32 reference (wasm, and native where it builds)", async () => {
+    const ref = await run(referenceBackend("f32"));
+    expect(ref.res.totalIterations).toBe(30);
+    // The first recording's loss includes the edge_diff term of epoch 0.
+    const plain = await run(referenceBackend("f32"), {
+      ...loaded.config,
+      training: { ...loaded.config.training, coeff_edge_diff: 0 },
+    });
+    expect(ref.losses[0]).toBeGreaterThan(plain.losses[0]);
+    const nat = "addon" in native ? nativeBackend({ threads: 2 }) : undefined;
+    const others: [string, Backend][] = [["wasm", wasmBackend(engines.e2)]];
+    if (nat) others.push(["native", nat]);
+    for (const [name, be] of others) {
+      const got = await run(be);
+      got.losses.forEach((l, k) => expect(Math.abs(l - ref.losses[k]) / ref.losses[k], `${name} loss ${k}`).toBeLessThan(1e-4));
+      const r = allclose(got.params, ref.params, 1e-3, 1e-4);
+      expect(r.ok, `${name}: ${r.worst}`).toBe(true);
+    }
+    nat?.close();
   });
 });

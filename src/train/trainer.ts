@@ -33,7 +33,15 @@ import type { SignalModel } from "../signal/signal-model.js";
 import { clusteringCurves, clusteringStep, describeClustering } from "./clustering-step.js";
 import type { TrainingData } from "./data.js";
 import { type ResumeState, loadResume, saveResume } from "./resume.js";
-import { type Schedule, batchSizeOf, clusteringAfter, isRecording, ratesAfterEpoch, startRates } from "./schedule.js";
+import {
+  type Schedule,
+  batchSizeOf,
+  clusteringAfter,
+  isRecording,
+  lossCoeffsOf,
+  ratesAfterEpoch,
+  startRates,
+} from "./schedule.js";
 
 export interface TrainProgress {
   epoch: number;
@@ -155,6 +163,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const p = new ParamSet(opts.model.modelShape(N, config.graph_model), backend);
   const grad = new ParamSet(p.shape, backend);
   const adam = new Adam(backend, p, startRates(t));
+  // training_single_type: a is a constant (ones from initParams), fed to phi* and saved, never trained.
+  if (t.training_single_type) adam.fixed.add("a");
   const rng = new Rng(opts.seed, STREAMS.batches);
   let st: ResumeState;
   let lastRecording: Recording | undefined;
@@ -205,13 +215,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const epoch = st.epoch;
     const B = batchSizeOf(epoch, schedule, t);
     const { ws, X, Y } = workspace(B);
+    // Derived from the config, the epoch and the data: nothing to save for a resume.
+    const coeffs = lossCoeffsOf(epoch, t, data.xnorm);
     opts.onEpochStart?.(epoch, schedule);
     const ks = new Array<number>(B);
     for (; st.iteration < schedule.iterationsPerEpoch; st.iteration++) {
       const it = st.iteration;
       for (let b = 0; b < B; b++) ks[b] = rng.int(frameRange);
       fillBatch(data, ks, X, Y);
-      const loss = lossAndGrad(backend, p, grad, ws, X, Y, B, t.coeff_lin_phi_zero, adam);
+      const loss = lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, adam);
       if (!Number.isFinite(loss.total)) {
         throw new Error(
           `training diverged: loss is ${loss.total} at epoch ${epoch}, iteration ${it} (try smaller learning rates)`,

@@ -4,22 +4,26 @@ import { Rng } from "../../core/rng.js";
 import { Adam } from "../../model/adam.js";
 import { lossAndGrad } from "../../model/gnn.js";
 import { ParamSet } from "../../model/params.js";
+import { lossCoeffs } from "../../model/regularisers.js";
 import type { Arr, Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
 import { loadNative } from "./addon.js";
 import { type NativeBackend, nativeBackend } from "./backend.js";
 
+const PHI0 = lossCoeffs({ phiZero: 1 });
+/** Every loss term on (edge_diff with a step δ large enough for many of its relus to be on). */
+const ALL = lossCoeffs({ phiZero: 1, edgeDiff: 5, edgeDelta: 0.5, WL1: 1e-3 });
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
 const loaded = nativeOrWarn();
 const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
 
 /** `steps` training steps (W's step fused into the backward pass when `fuse`). */
-function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true) {
+function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true, coeffs = PHI0) {
   const s = setup(backend, N, B, 3, H);
   const opt = new Adam(backend, s.p, RATES);
   const losses: number[] = [];
   for (let k = 0; k < steps; k++) {
-    losses.push(lossAndGrad(backend, s.p, s.grad, s.ws, s.X, s.Y, B, 1.0, fuse ? opt : undefined).total);
+    losses.push(lossAndGrad(backend, s.p, s.grad, s.ws, s.X, s.Y, B, coeffs, fuse ? opt : undefined).total);
     opt.step(s.p, s.grad);
   }
   return { losses, params: Float32Array.from(s.p.data), grad: Float32Array.from(s.grad.data.subarray(N * N)) };
@@ -55,6 +59,7 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       [61, 5, 16, 2, false],
       [29, 2, 80, 2, false],
       [29, 2, 144, 3, true],
+      [53, 1, 64, 2, true],
     ])(
       "agrees on the forward pass, the loss and every gradient (N = %i, B = %i, H = %i, %i threads, psi* piecewise: %s)",
       (N, B, H, t, pw) => {
@@ -62,8 +67,8 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
         const nat = make(isa, t, pw);
         const a = setup(ref, N, B, 3, H);
         const b = setup(nat, N, B, 3, H);
-        const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, 1.0);
-        const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
+        const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, PHI0);
+        const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, PHI0);
         expect(Math.abs(lb.total - la.total) / la.total).toBeLessThan(1e-5);
         for (const key of ["F", "M", "P", "dP", "dPhiIn"] as const) {
           const r = allclose(b.ws[key], a.ws[key], 1e-4, 1e-5);
@@ -82,6 +87,26 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       expect(r.ok, r.worst).toBe(true);
       expect(c.losses).toEqual(b.losses);
       expect(c.params).toEqual(b.params);
+    });
+
+    it.each([8, 1])("agrees with every loss term on (edge_diff, W L1), batch size %i, and over Adam steps", (B) => {
+      const ref = referenceBackend("f32");
+      const nat = make(isa, 2);
+      const a = setup(ref, 100, B, 3);
+      const b = setup(nat, 100, B, 3);
+      const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, ALL);
+      const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, ALL);
+      expect(la.edgeDiff).toBeGreaterThan(0);
+      for (const key of ["total", "pred", "phiZero", "edgeDiff", "WL1"] as const) {
+        expect(Math.abs(lb[key] - la[key]) / la[key], key).toBeLessThan(1e-5);
+      }
+      expectGradsClose(a.grad, b.grad, 1e-4);
+      // W L1 on: W's step is not fused, W's gradient is computed and stepped as by the reference.
+      const ta = train(ref, 5, 100, B, 64, false, ALL);
+      const tb = train(nat, 5, 100, B, 64, true, ALL);
+      for (let k = 0; k < 5; k++) expect(Math.abs(tb.losses[k] - ta.losses[k]) / ta.losses[k]).toBeLessThan(1e-4);
+      const r = allclose(tb.params, ta.params, 1e-4, 1e-5);
+      expect(r.ok, r.worst).toBe(true);
     });
 
     it("gives identical numbers for 1, 2 and 3 threads and across runs", () => {
@@ -108,9 +133,9 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       const a = setup(f64, N, B, 5, 16);
       const b = setup(nat, N, B, 5, 16);
       b.p.data.set(a.p.data);
-      lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, 1.0);
+      lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, PHI0);
       const h = 1e-6;
-      const loss = () => lossAndGrad(f64, a.p, new ParamSet(a.shape, f64), a.ws, a.X, a.Y, B, 1.0).total;
+      const loss = () => lossAndGrad(f64, a.p, new ParamSet(a.shape, f64), a.ws, a.X, a.Y, B, PHI0).total;
       for (const s of a.p.specs) {
         const theta = a.p.tensor(s.name);
         const g = b.grad.tensor(s.name);
