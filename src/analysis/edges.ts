@@ -65,7 +65,7 @@ export interface EdgeMetrics {
 
 /** The rule of the truth-free threshold, in words (results file and report). */
 export const TRUTH_FREE_RULE =
-  "|W*| fitted (EM) as half-normal noise (absent edges) + half-Cauchy weights (present edges); τ where P(absent | |W*|) = 1/2";
+  "|W*| fitted (EM) as half-normal noise (absent edges) + half-Cauchy truncated at max |W*| (present edges); τ where P(absent | |W*|) = 1/2";
 
 /**
  * |W*_ij| over the off-diagonal entries, split by the truth: `present` where W_ij ≠ 0, `absent`

@@ -89,8 +89,9 @@ function kFixedText(c: Results["clustering"]): string {
   return c?.k_fixed ? `${num(c.accuracy_k_fixed)} (K = ${c.k_fixed})` : "—";
 }
 
-/** A number with 3 significant digits, "—" when missing. */
-const sig = (v: number | null | undefined) => (typeof v === "number" && Number.isFinite(v) ? v.toPrecision(3) : "—");
+/** A number with 3 significant digits ("0" for 0), "—" when missing. */
+const sig = (v: number | null | undefined) =>
+  typeof v === "number" && Number.isFinite(v) ? (v === 0 ? "0" : v.toPrecision(3)) : "—";
 
 /** The edge-detection section (ours): scores at the truth-free and the oracle threshold, and the fits. */
 function edgeSection(e: EdgeResults): string {
