@@ -49,6 +49,47 @@ describe("evaluation", () => {
     const c = clusterEmbeddings(a, 2, 0.1, { types: Int32Array.of(0, 0, 1, 1, 0), nTypes: 2 });
     expect(c.nClusters).toBe(3);
     expect(c.accuracy).toBeCloseTo(0.8, 12); // the stray neuron 4 is "other"
+    // Cut at K = 2 clusters instead: the stray neuron joins the nearer group (type 0's).
+    expect(c.kFixed?.k).toBe(2);
+    expect(c.kFixed?.nClusters).toBe(2);
+    expect(Array.from(c.kFixed!.labels)).toEqual([0, 0, 1, 1, 0]);
+    expect(c.kFixed?.accuracy).toBe(1);
+    expect(clusterEmbeddings(a, 2, 0.1, {}).kFixed).toBeNull();
+  });
+
+  it("32 types in 4 columns of 8 (Supp Fig 12f): a coarse threshold merges columns, K-fixed separates all 32", () => {
+    const a: number[] = [];
+    const types: number[] = [];
+    const col = [0, 0.9, 2.1, 4.4];
+    for (let t = 0; t < 32; t++) {
+      for (let k = 0; k < 3; k++) {
+        a.push(col[t % 4] + 0.001 * k, 0.35 * Math.floor(t / 4) + 0.001 * k);
+        types.push(t);
+      }
+    }
+    const c = clusterEmbeddings(Float32Array.from(a), 2, 0.1, { types: Int32Array.from(types), nTypes: 32 });
+    expect(c.nClusters).toBe(4);
+    expect(c.accuracy).toBeLessThan(0.2);
+    expect(c.kFixed?.nClusters).toBe(32);
+    expect(c.kFixed?.accuracy).toBe(1);
+  });
+
+  it("a constant embedding (training_single_type, all a_i = (1, 1)): one cluster, the last type's share, no NaN", () => {
+    const N = 8;
+    const p = identityPsiModel(N);
+    p.a.fill(1);
+    const types = Int32Array.of(0, 0, 1, 1, 2, 2, 3, 3);
+    const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) === 0 || k % 3 === 0 ? 0 : ((k % 7) - 3) / 10));
+    p.W.set(W);
+    const truth = { W, types, nTypes: 4, phi: [0, 1, 2, 3].map((t) => (x: number) => -x + t * Math.tanh(x)) };
+    const ev = evaluate(f64, p, truth, { xnorm: 10, g: 10, phiRange: [-5, 5], psiRange: [-5, 5], clusterThreshold: 0.1 });
+    expect(ev.clustering.nClusters).toBe(1);
+    expect(ev.clustering.accuracy).toBe(0.25);
+    expect(ev.clustering.kFixed).toMatchObject({ k: 4, nClusters: 1, accuracy: 0.25 });
+    expect(ev.phiRmseByType?.every(Number.isFinite)).toBe(true);
+    expect(Number.isFinite(ev.psiRmse)).toBe(true);
+    expect(ev.edges?.truthFree.recall).toBe(1);
+    expect(ev.edges?.oracle.f1).toBe(1);
   });
 
   it("phi RMSE by type is zero when phi* equals the true curves", () => {

@@ -1,4 +1,4 @@
-import { groupsFromTypes, minMaxGlobal, singleLinkage, typeAccuracy } from "../core/cluster.js";
+import { groupsFromTypes, minMaxGlobal, singleLinkage, singleLinkageK, typeAccuracy } from "../core/cluster.js";
 import { type OlsFit, connectivityFit } from "../core/regression.js";
 import { linspace, median } from "../core/stats.js";
 /**
@@ -7,7 +7,10 @@ import { linspace, median } from "../core/stats.js";
  *   - learned W compared with the true W by OLS on the off-diagonal entries, raw and corrected
  *     (W*corr = W*·ψ̄/g: the true message is g·W_ij·tanh(x_j), the learned one W*_ij·psi*(x_j));
  *   - clustering of the embeddings: min-max normalised (one global min and max), single linkage at
- *     the distance threshold, clusters mapped to types by the median-label rule, accuracy;
+ *     the distance threshold, clusters mapped to types by the median-label rule, accuracy; and the
+ *     same single linkage cut at exactly K = number of true types clusters ("K-fixed", ours: the
+ *     threshold that separates 4 types is too coarse or too fine for 32, spec upstream-pdeN2 §5);
+ *   - edge detection (edges.ts, ours) of the corrected W against the true W;
  *   - function recovery: RMSE of phi*(a_i, x) against the true phi of neuron i's type on the φ
  *     plotting range, and of psi* divided by ψ̄ against tanh on the ψ plotting range.
  * Everything that needs ground truth is skipped (null) without it.
@@ -16,6 +19,7 @@ import type { Backend } from "../kernels/backend.js";
 import { CurveWorkspace, samplePhi, samplePsi } from "../model/curves.js";
 import type { ParamSet } from "../model/params.js";
 import type { SignalModel, TypeParams } from "../signal/signal-model.js";
+import { type EdgeMetrics, edgeMetrics } from "./edges.js";
 
 export interface Truth {
   W?: Float32Array;
@@ -55,7 +59,9 @@ export interface Evaluation {
   Wcorr: Float32Array;
   raw?: OlsFit;
   corrected?: OlsFit;
-  clustering: { labels: Int32Array; nClusters: number; accuracy: number | null };
+  clustering: EmbeddingClusters;
+  /** Edge detection of Wcorr against the true W (without a true W: undefined). */
+  edges?: EdgeMetrics;
   /** phi* curves: r [nR] and F [N, nR]; psi*(r)/ψ̄ on its own grid. */
   phi: { r: Float32Array; F: Float32Array };
   psi: { r: Float32Array; y: Float32Array };
@@ -68,18 +74,35 @@ export function psiPlateau(backend: Backend, p: ParamSet, xnorm: number): number
   return median(samplePsi(backend, p, linspace(0.8 * xnorm, xnorm, 1000)));
 }
 
-/** Embedding clusters (spec 5.5) and their accuracy against the true types. */
-export function clusterEmbeddings(
-  a: ArrayLike<number>,
-  d: number,
-  threshold: number,
-  truth: Truth,
-): { labels: Int32Array; nClusters: number; accuracy: number | null } {
-  const labels = singleLinkage(minMaxGlobal(Float64Array.from(a)), d, threshold);
-  const nClusters = Math.max(...labels) + 1;
-  const accuracy =
-    truth.types && truth.nTypes ? typeAccuracy(groupsFromTypes(labels, truth.types, truth.nTypes), truth.types) : null;
-  return { labels, nClusters, accuracy };
+export interface EmbeddingClusters {
+  /** Single linkage at the distance threshold. */
+  labels: Int32Array;
+  nClusters: number;
+  /** Against the true types (null without them). */
+  accuracy: number | null;
+  /** Single linkage cut at K = the number of true types (null without true types). */
+  kFixed: { k: number; labels: Int32Array; nClusters: number; accuracy: number } | null;
+}
+
+/**
+ * Embedding clusters a [N, d] (spec 5.5) and their accuracy against the true types: at the
+ * distance threshold, and cut at K = truth.nTypes clusters. Clusters map to types by the
+ * median-label rule, so a constant embedding (one cluster) scores the share of the last type.
+ */
+export function clusterEmbeddings(a: ArrayLike<number>, d: number, threshold: number, truth: Truth): EmbeddingClusters {
+  const points = minMaxGlobal(Float64Array.from(a));
+  const labels = singleLinkage(points, d, threshold);
+  const count = (l: Int32Array) => l.reduce((m, v) => Math.max(m, v + 1), 0);
+  const { types, nTypes } = truth;
+  if (!(types && nTypes)) return { labels, nClusters: count(labels), accuracy: null, kFixed: null };
+  const score = (l: Int32Array) => typeAccuracy(groupsFromTypes(l, types, nTypes), types);
+  const kLabels = singleLinkageK(points, d, nTypes);
+  return {
+    labels,
+    nClusters: count(labels),
+    accuracy: score(labels),
+    kFixed: { k: nTypes, labels: kLabels, nClusters: count(kLabels), accuracy: score(kLabels) },
+  };
 }
 
 /** W*·scale with a zero diagonal (W: [N, N]); scale = ψ̄/g gives the corrected W of spec 5. */
@@ -125,6 +148,7 @@ export function evaluate(backend: Backend, p: ParamSet, truth: Truth, s: EvalSet
     raw,
     corrected,
     clustering: clusterEmbeddings(p.a, p.shape.embeddingDim, s.clusterThreshold, truth),
+    edges: truth.W ? edgeMetrics(Wcorr, truth.W, N) : undefined,
     phi: { r: rPhi, F },
     psi: { r: rPsi, y: psi },
     phiRmseByType,

@@ -1,21 +1,31 @@
 /**
  * `neural-gnn plot [config]`: evaluate the final checkpoint of a training against the ground truth
  * and draw Fig 2d–h, the training montage (Supp Fig 1) and the W R² curve into runs/<name>/figures/;
- * the numbers go to runs/<name>/results/metrics.json.
+ * the numbers go to runs/<name>/results/metrics.json, with two of ours beyond the paper: the
+ * clustering cut at K = the number of types, and edge detection (precision/recall of |W*| > τ).
+ * Per-type colours follow plotting.colormap (tab10, tab20).
  */
+import { type EdgeMetrics, type EdgeScore, TRUTH_FREE_RULE } from "../analysis/edges.js";
 import { type EvalSettings, type Evaluation, evaluate } from "../analysis/evaluate.js";
 import { montageColumn } from "../analysis/montage.js";
 import { linspace } from "../core/stats.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { CurveWorkspace } from "../model/curves.js";
 import { ParamSet } from "../model/params.js";
+import type { Colormap } from "../plot/colors.js";
 import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "../plot/functions.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
 import { trainingMontage } from "../plot/training-montage.js";
 import { montageColumns } from "../run-folder/checkpoints.js";
-import { type EvaluationMetrics, mergeResults, readRecordings } from "../run-folder/files.js";
+import {
+  type EdgeResults,
+  type EdgeScoreResults,
+  type EvaluationMetrics,
+  mergeResults,
+  readRecordings,
+} from "../run-folder/files.js";
 import { makeBackend } from "./backend.js";
 import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
@@ -58,6 +68,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     const ev = evaluate(backend, p, truth, settings);
     const figures = figureSaver(paths.figures, log);
     const save = figures.save;
+    const colormap = figures.colormap(pl.colormap);
 
     // Fig 2d: learned W (corrected, divided by the corrected slope), same orientation as Fig 2c.
     const slope = ev.corrected?.slope ?? 1;
@@ -79,9 +90,10 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         }),
       );
     } else log("Fig 2e skipped: the dataset has no true connectivity");
-    await save("fig2f_embeddings", () => embeddingPanel(p.a, shape.embeddingDim, truth.types));
+    await save("fig2f_embeddings", () => embeddingPanel(p.a, shape.embeddingDim, truth.types, { colormap }));
     await save("fig2g_phi", () =>
       phiPanel(ev.phi.r, ev.phi.F, truth.types, [...(truth.phi ?? [])], {
+        colormap,
         xDomain: settings.phiRange as [number, number],
         yDomain: pl.mlp0_ylim as [number, number],
       }),
@@ -102,7 +114,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
       );
     }
     if (montageColumns(run.checkpoints).length > 0)
-      await save("supp1_training_montage", () => montageFigure(run, backend, ev, settings));
+      await save("supp1_training_montage", () => montageFigure(run, backend, ev, settings, colormap));
 
     if (figures.warnings.length) log(`${figures.warnings.length} panel(s) not drawn; see the warnings above`);
     const metrics: EvaluationMetrics = {
@@ -119,7 +131,15 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
               g: settings.g,
             }
           : null,
-      clustering: { accuracy: ev.clustering.accuracy, n_clusters: ev.clustering.nClusters, threshold: settings.clusterThreshold },
+      clustering: {
+        accuracy: ev.clustering.accuracy,
+        n_clusters: ev.clustering.nClusters,
+        threshold: settings.clusterThreshold,
+        k_fixed: ev.clustering.kFixed?.k ?? null,
+        n_clusters_k_fixed: ev.clustering.kFixed?.nClusters ?? null,
+        accuracy_k_fixed: ev.clustering.kFixed?.accuracy ?? null,
+      },
+      edges: ev.edges ? edgeResults(ev.edges) : null,
       functions: {
         phi_rmse_by_type: ev.phiRmseByType,
         psi_rmse: ev.psiRmse,
@@ -138,23 +158,58 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
   }
 }
 
+/** The results file's form of the edge metrics (snake_case). */
+function edgeResults(e: EdgeMetrics): EdgeResults {
+  const score = (s: EdgeScore): EdgeScoreResults => ({ ...s });
+  return {
+    rule: TRUTH_FREE_RULE,
+    n_edges: e.nEdges,
+    n_zeros: e.nZeros,
+    prevalence: e.prevalence,
+    truth_free: score(e.truthFree),
+    oracle: score(e.oracle),
+    mixture: { sigma: e.mixture.sigma, gamma: e.mixture.gamma, absent_share: e.mixture.absentShare },
+    r2_nonzero: e.r2Nonzero,
+    slope_nonzero: e.slopeNonzero,
+    rms_on_zeros: e.rmsOnZeros,
+    rms_on_zeros_relative: e.rmsOnZerosRelative,
+  };
+}
+
 function logSummary(log: (s: string) => void, ev: Evaluation, m: EvaluationMetrics): void {
-  const f = (v: number | null, d = 3) => (v === null ? "—" : v.toFixed(d));
+  const f = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? "—" : v.toFixed(d));
   log(`ψ* plateau ψ̄ = ${fmt(ev.psiPlateau, 4)}`);
   if (m.connectivity) {
     const c = m.connectivity;
     log(`W: R² ${f(c.r2, 4)}, slope ${f(c.slope)} (raw: R² ${f(c.r2_raw, 4)}, slope ${f(c.slope_raw)})`);
   }
   log(
-    `embeddings: ${m.clustering.n_clusters} clusters` +
-      (m.clustering.accuracy === null ? "" : `, accuracy ${m.clustering.accuracy.toFixed(3)} against the true types`),
+    `embeddings: ${m.clustering.n_clusters} clusters at distance ${m.clustering.threshold}` +
+      (m.clustering.accuracy === null ? "" : `, accuracy ${m.clustering.accuracy.toFixed(3)} against the true types`) +
+      (ev.clustering.kFixed
+        ? `; cut at K = ${ev.clustering.kFixed.k}: ${ev.clustering.kFixed.nClusters} clusters, accuracy ${f(ev.clustering.kFixed.accuracy)}`
+        : ""),
   );
+  if (ev.edges) {
+    const e = ev.edges;
+    const s = (x: EdgeScore) => `precision ${f(x.precision)}, recall ${f(x.recall)}, F1 ${f(x.f1)}, MCC ${f(x.mcc)}`;
+    log(`edge detection, ours (|W*| > τ; ${e.nEdges} true edges, prevalence ${f(e.prevalence)}):`);
+    log(`  truth-free τ ${e.truthFree.tau.toPrecision(3)}: ${s(e.truthFree)}`);
+    log(`  best (oracle) τ ${e.oracle.tau.toPrecision(3)}: ${s(e.oracle)}`);
+    log(`  W R² on true non-zeros ${f(e.r2Nonzero, 4)}, RMS of W* on true zeros ${e.rmsOnZeros.toPrecision(3)}`);
+  }
   if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => f(v)).join(", ")}`);
   log(`ψ*/ψ̄ RMSE against tanh: ${f(m.functions.psi_rmse)}`);
 }
 
 /** Supp Fig 1 over the reference's montage checkpoints, each corrected with the final model's ψ̄ and slope. */
-function montageFigure(run: TrainedRun, backend: Parameters<typeof evaluate>[0], final: Evaluation, s: EvalSettings): string {
+function montageFigure(
+  run: TrainedRun,
+  backend: Parameters<typeof evaluate>[0],
+  final: Evaluation,
+  s: EvalSettings,
+  colormap: Colormap,
+): string {
   const { shape, truth, N } = run;
   const pl = run.loaded.config.plotting;
   const p = new ParamSet(shape, backend);
@@ -176,5 +231,6 @@ function montageFigure(run: TrainedRun, backend: Parameters<typeof evaluate>[0],
     types: truth.types,
     truePhi: [...(truth.phi ?? [])],
     trueW: truth.W,
+    colormap,
   });
 }

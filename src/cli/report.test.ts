@@ -26,7 +26,42 @@ const METRICS = {
   checkpoint: "/runs/fig2/models/epoch_9_iter_12499.safetensors",
   total_iterations: 125000,
   connectivity: { r2: 0.987654, slope: 1.0234, r2_raw: 0.912345, slope_raw: 0.87649, psi_plateau: 2.34571, g: 10 },
-  clustering: { n_clusters: 5, accuracy: 0.96, threshold: 0.1 },
+  clustering: { n_clusters: 5, accuracy: 0.96, threshold: 0.1, k_fixed: 4, n_clusters_k_fixed: 4, accuracy_k_fixed: 0.99 },
+  edges: {
+    rule: "a <rule>",
+    n_edges: 487,
+    n_zeros: 9413,
+    prevalence: 0.04919,
+    truth_free: {
+      tau: 0.0011032,
+      tp: 440,
+      fp: 3,
+      fn: 47,
+      tn: 9410,
+      precision: 0.99323,
+      recall: 0.90349,
+      f1: 0.94624,
+      specificity: 0.99968,
+      mcc: 0.9431,
+    },
+    oracle: {
+      tau: 0.0011101,
+      tp: 438,
+      fp: 2,
+      fn: 49,
+      tn: 9411,
+      precision: 0.99545,
+      recall: 0.89938,
+      f1: 0.94499,
+      specificity: 0.99979,
+      mcc: 0.9432,
+    },
+    mixture: { sigma: 0.00031, gamma: 0.006736, absent_share: 0.9512 },
+    r2_nonzero: 0.99988,
+    slope_nonzero: 0.9,
+    rms_on_zeros: 0.000311,
+    rms_on_zeros_relative: 0.01,
+  },
   functions: { phi_rmse_by_type: [0.0123, 0.0456, 0.0789, 0.1011], psi_rmse: 0.0321, phi_range: [-5, 5], psi_range: [-5, 5] },
   rollout: { steps: 1000, t400: { r2: 0.9512, slope: 0.9876 }, t800: { r2: 0.6012, slope: 0.7788 }, every10: [] },
   // Supp 6 not run: its cells read "—".
@@ -158,6 +193,7 @@ describe("buildReport on a run folder written by hand", () => {
       ["W R² / slope (raw)", "0.9123 / 0.876", "—"],
       ["ψ* plateau ψ̄", "2.346", "—"],
       ["clustering accuracy (clusters)", "0.960 (5)", "4 tight clusters"],
+      ["clustering accuracy cut at K clusters (ours)", "0.990 (K = 4)", "—"],
       ["φ* RMSE by type", "0.012 / 0.046 / 0.079 / 0.101", "—"],
       ["ψ*/ψ̄ RMSE against tanh", "0.032", "—"],
       ["rollout R² (slope), step 400", "0.951 (0.988)", "0.987 (0.992)"],
@@ -170,6 +206,23 @@ describe("buildReport on a run folder written by hand", () => {
       ["Supp 6 weights kept", "—", "487,401"],
     ]);
     expect(html).toContain(`Evaluated checkpoint: ${METRICS.checkpoint}`);
+  });
+
+  it("has an edge-detection section (ours): both thresholds' scores, the fits, the rule escaped", () => {
+    expect(html).toContain("<h2>Edge detection (ours, beyond the paper)</h2>");
+    expect(html).toContain("Truth-free τ: a &lt;rule&gt;.");
+    expect(tableRows(html, "edges")).toEqual([
+      ["threshold", "τ", "precision", "recall", "F1", "specificity", "MCC"],
+      ["truth-free", "0.00110", "0.993", "0.903", "0.946", "1.000", "0.943"],
+      ["best (oracle)", "0.00111", "0.995", "0.899", "0.945", "1.000", "0.943"],
+    ]);
+    expect(tableRows(html, "edges-fit")).toEqual([
+      ["true edges / true zeros (off-diagonal)", "487 / 9,413"],
+      ["prevalence of edges", "0.049"],
+      ["W R² / slope on the true non-zeros", "0.9999 / 0.900"],
+      ["RMS of W* on the true zeros (relative to RMS of true non-zeros)", "0.000311 (0.0100)"],
+      ["truth-free fit: noise σ, weight scale γ, share of absent edges", "0.000310, 0.00674, 0.951"],
+    ]);
   });
 
   it("embeds the SVG of each figure present, with its caption, and only those", () => {
@@ -243,11 +296,12 @@ describe("buildReport on a run folder with only a dataset, and on an empty one",
 
   it("still gives the paper's column, with this run's cells empty, and no figures", () => {
     const rows = tableRows(html, "metrics").slice(1);
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(16);
     expect(rows[0]).toEqual(["W R² (corrected, off-diagonal)", "—", "1.0 (≥ 0.9995)"]);
     expect(rows.every(([, mine]) => /^[—/ ()]+$/.test(mine))).toBe(true);
     expect(html).not.toContain("<figure");
     expect(html).not.toContain('id="training-r2"');
+    expect(html).not.toContain('id="edges"');
     expect(html).toContain("<pre></pre>");
   });
 

@@ -167,6 +167,16 @@ export function summaryTable(m: Results, e: Experiment, timings: StepTiming[], t
       `${num(m.clustering?.accuracy)} (${m.clustering?.n_clusters ?? "—"} clusters)`,
       paper.clustering ?? "—",
     ],
+    [
+      "clustering at K clusters (ours)",
+      m.clustering?.k_fixed ? `${num(m.clustering.accuracy_k_fixed)} (K = ${m.clustering.k_fixed})` : "—",
+      "—",
+    ],
+    [
+      "edge F1 truth-free / best (ours)",
+      m.edges ? `${num(m.edges.truth_free.f1)} / ${num(m.edges.oracle.f1)} (MCC ${num(m.edges.truth_free.mcc)})` : "—",
+      "—",
+    ],
     ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
     ["rollout R² step 400 / 800", r2Pair(m.rollout), r2Pair(paper.rollout)],
     ...Object.entries(e.generalisation).map(([key, c]): [string, string, string] => [

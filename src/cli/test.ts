@@ -100,7 +100,10 @@ async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: strin
       const net = generalisationNetwork(backend, p, trueW, types, c, type, sim.seed);
       const ids = generalisationFigures(key);
       await figures.save(ids.histogram, () =>
-        typeHistogram(net.types, nTypes, { title: `new neuron types (${c.percentages.join(" / ")} %)` }),
+        typeHistogram(net.types, nTypes, {
+          title: `new neuron types (${c.percentages.join(" / ")} %)`,
+          colormap: figures.colormap(loaded.config.plotting.colormap),
+        }),
       );
       await figures.save(ids.connectivity, () =>
         connectivityHeatmap(net.W, N, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupsFromTypes, minMaxGlobal, replaceByClusterMedians, singleLinkage, umap2d } from "./cluster.js";
+import { groupsFromTypes, minMaxGlobal, replaceByClusterMedians, singleLinkage, singleLinkageK, umap2d } from "./cluster.js";
 import { Rng } from "./rng.js";
 
 /** Connected components of the graph "distance ≤ t", by breadth-first search (plain reference). */
@@ -34,6 +34,27 @@ describe("clustering (distance_plot)", () => {
     for (const t of [0.02, 0.05, 0.1]) {
       expect(Array.from(singleLinkage(Float64Array.from(pts.flat()), 2, t))).toEqual(componentsBfs(pts, t));
     }
+  });
+
+  it("single linkage cut at k clusters: the same partition as the threshold that gives k clusters", () => {
+    const chain = Float64Array.from([0, 0, 0.09, 0, 0.18, 0, 0.27, 0, 0.6, 0]);
+    expect(Array.from(singleLinkageK(chain, 2, 2))).toEqual([0, 0, 0, 0, 1]);
+    expect(Array.from(singleLinkageK(chain, 2, 1))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(singleLinkageK(chain, 2, 5))).toEqual([0, 1, 2, 3, 4]);
+    const r = new Rng(10, 0);
+    const pts = Float64Array.from({ length: 2 * 300 }, () => r.uniform());
+    for (const t of [0.02, 0.04, 0.08]) {
+      const byThreshold = singleLinkage(pts, 2, t);
+      const k = Math.max(...byThreshold) + 1;
+      expect(Array.from(singleLinkageK(pts, 2, k)), `t = ${t}, k = ${k}`).toEqual(Array.from(byThreshold));
+    }
+  });
+
+  it("single linkage at k never splits identical points: fewer clusters than k when fewer distinct points", () => {
+    expect(Array.from(singleLinkageK(new Float64Array(2 * 6).fill(1), 2, 4))).toEqual([0, 0, 0, 0, 0, 0]);
+    const twoPlaces = Float64Array.from([0, 0, 1, 1, 0, 0, 1, 1]);
+    expect(Array.from(singleLinkageK(twoPlaces, 2, 3))).toEqual([0, 1, 0, 1]);
+    expect(singleLinkageK(new Float64Array(0), 2, 3)).toHaveLength(0);
   });
 
   it("min-max normalises with one global min and max", () => {

@@ -47,6 +47,11 @@ export function singleLinkage(points: Float64Array, dim: number, threshold: numb
       }
     }
   }
+  return relabel(n, find);
+}
+
+/** Label each point by its union-find root, numbered 0, 1, … in order of each cluster's first point. */
+function relabel(n: number, find: (i: number) => number): Int32Array {
   const labels = new Int32Array(n);
   const ids = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -55,6 +60,62 @@ export function singleLinkage(points: Float64Array, dim: number, threshold: numb
     labels[i] = ids.get(r)!;
   }
   return labels;
+}
+
+/**
+ * Single-linkage flat clusters cut at k clusters (SciPy `fcluster(linkage(…, "single"), k,
+ * criterion="maxclust")`): the minimum spanning tree (Prim, O(n²·dim)) without its k − 1 longest
+ * edges. Edges of length 0 are never cut, so identical points share a cluster and fewer than k
+ * clusters come out when there are fewer than k distinct points (a constant embedding: one).
+ * Among equal lengths the edges added to the tree last are cut first. Labels as singleLinkage.
+ */
+export function singleLinkageK(points: Float64Array, dim: number, k: number): Int32Array {
+  const n = points.length / dim;
+  if (n === 0) return new Int32Array(0);
+  // Prim: best[j] = distance² from the tree to j, from[j] = its tree end.
+  const inTree = new Uint8Array(n);
+  const best = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const from = new Int32Array(n);
+  const edges: { i: number; j: number; d2: number }[] = [];
+  let cur = 0;
+  inTree[0] = 1;
+  for (let step = 1; step < n; step++) {
+    let next = -1;
+    for (let j = 0; j < n; j++) {
+      if (inTree[j]) continue;
+      let d2 = 0;
+      for (let e = 0; e < dim; e++) {
+        const d = points[cur * dim + e] - points[j * dim + e];
+        d2 += d * d;
+      }
+      if (d2 < best[j]) {
+        best[j] = d2;
+        from[j] = cur;
+      }
+      if (next < 0 || best[j] < best[next]) next = j;
+    }
+    inTree[next] = 1;
+    edges.push({ i: from[next], j: next, d2: best[next] });
+    cur = next;
+  }
+  // Join along every edge but the k − 1 longest of positive length.
+  const order = edges.map((_, e) => e).sort((a, b) => edges[a].d2 - edges[b].d2 || a - b);
+  const cut = new Set(order.slice(Math.max(0, order.length - (k - 1))).filter((e) => edges[e].d2 > 0));
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  edges.forEach((edge, e) => {
+    if (cut.has(e)) return;
+    const ri = find(edge.i);
+    const rj = find(edge.j);
+    if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+  });
+  return relabel(n, find);
 }
 
 /** 2-D UMAP (n_neighbors as given, clipped to n − 1) of the rows of `data` [n, dim], seeded. */

@@ -3,13 +3,18 @@
  * the reference), over the first frames. Each trace is min/max-downsampled before it reaches SVG.
  */
 import * as Plot from "@observablehq/plot";
-import { TAB10 } from "./colors.js";
+import { type Colormap, categoryColor } from "./colors.js";
 import { downsampleMinMax, noDataNote, plotSvg, safeDomain } from "./svg.js";
 
 export interface ActivityTracesOptions {
   title?: string;
   /** Points kept per trace ≈ 2 × buckets (default 300). */
   buckets?: number;
+  /**
+   * Trace k's colour is colour k of this map (default tab10, matplotlib's colour cycle, which the
+   * reference uses for every config, Supp Fig 12b's 32 types included: traces are not coloured by type).
+   */
+  colormap?: Colormap;
 }
 
 /** SVG of traces x[k][t] (k = sampled neuron, t = frame), offset by −10k + 200. */
@@ -41,7 +46,7 @@ export function activityTraces(x: readonly ArrayLike<number>[], options: Activit
         x: "t",
         y: "y",
         z: "k",
-        stroke: (d: { k: number }) => TAB10[d.k % 10],
+        stroke: (d: { k: number }) => categoryColor(d.k, options.colormap),
         strokeWidth: 1,
         strokeOpacity: 0.7,
       }),

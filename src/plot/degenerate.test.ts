@@ -13,6 +13,7 @@ import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "./functions.js";
 import { connectivityHeatmap, strided } from "./heatmap.js";
 import { montage, sideBySide } from "./montage.js";
 import { pngSize, svgToPng } from "./png.js";
+import { r2OverIterations } from "./r2-over-iterations.js";
 import { rolloutPanel, rolloutQuality, typeHistogram } from "./rollout.js";
 import { saveFigure } from "./save.js";
 import { rasterScatter } from "./scatter.js";
@@ -36,6 +37,12 @@ const CASES: Record<string, () => string> = {
   "embedding: none": () => embeddingPanel(new Float32Array(0), 2),
   "embedding: all equal": () => embeddingPanel(fill(8, 0.3), 2, Int32Array.of(0, 1, 2, 3)),
   "embedding: all equal, normalised": () => embeddingPanel(fill(8, 0), 2, undefined, { ...small, normalise: true }),
+  "embedding: one type's constant a = (1, 1), 1000 neurons": () =>
+    embeddingPanel(
+      fill(2000, 1),
+      2,
+      Int32Array.from({ length: 1000 }, (_, i) => i % 4),
+    ),
   "phi: empty grid": () => phiPanel(new Float32Array(0), fill(5, 1), undefined, [], phiDomains),
   "phi: zero curves": () => phiPanel(r, fill(33, 0), Int32Array.of(0, 1, 2), [() => 0], phiDomains),
   "phi: far above the domain": () => phiPanel(r, fill(33, 1e6), Int32Array.of(0, 1, 2), [() => 1e5], { ...small, ...phiDomains }),
@@ -59,6 +66,26 @@ const CASES: Record<string, () => string> = {
   "rollout quality: diverged": () => rolloutQuality([10, 20].map((step) => ({ step, r2: -1e6 * step, slope: 1e6 }))),
   "histogram: no neurons": () => typeHistogram(new Int32Array(0), 0),
   "histogram: a type beyond nTypes": () => typeHistogram(Int32Array.of(0, 7), 4),
+  "histogram: 32 types, tab20": () =>
+    typeHistogram(
+      Int32Array.from({ length: 64 }, (_, i) => i % 32),
+      32,
+      { colormap: "tab20" },
+    ),
+  "R² over iterations: no runs": () => r2OverIterations([]),
+  "R² over iterations: runs without points": () => r2OverIterations([{ label: "a", points: [] }]),
+  "R² over iterations: one point, NaN, far below 0": () =>
+    r2OverIterations([
+      { label: "one", points: [[5, 0.5]] },
+      {
+        label: "bad",
+        points: [
+          [0, Number.NaN],
+          [10, -1e9],
+          [20, 0.9],
+        ],
+      },
+    ]),
   "scatter: none": () => rasterScatter(new Float32Array(0), new Float32Array(0), { xLabel: "x", yLabel: "y" }),
   "scatter: all zero": () => rasterScatter(fill(10, 0), fill(10, 0), { xLabel: "x", yLabel: "y", identity: true }),
   "scatter: non-finite": () =>

@@ -3,19 +3,28 @@
  * curves in light grey) and Fig 2h (psi*(x)/ψ̄ over tanh in light grey).
  */
 import * as Plot from "@observablehq/plot";
-import { TAB10 } from "./colors.js";
+import { type Colormap, TAB10, categoryColor } from "./colors.js";
 import { type PanelSize, clipLines, noDataNote, panelLayout, plotSvg, safeDomain } from "./svg.js";
 
 const GREY = "#d3d3d3";
 const round2 = (v: number) => Math.round(v * 100) / 100;
-const typeColor = (t: number | undefined) => (t === undefined ? "#444" : TAB10[t % 10]);
+/** A neuron's colour: its type's in the colour map, dark grey without types. */
+const typeColor = (t: number | undefined, colormap?: Colormap) => (t === undefined ? "#444" : categoryColor(t, colormap));
 
-/** Fig 2f: a_i (first two dimensions) coloured by true type (dark grey without types). */
+/** The colour map of the per-type colours (plotting.colormap; default tab10). No legend is drawn: 32 types would not fit. */
+export interface TypeColors {
+  colormap?: Colormap;
+}
+
+/**
+ * Fig 2f: a_i (first two dimensions) coloured by true type (dark grey without types). A constant
+ * embedding (training_single_type: every a_i = (1, 1)) is one dot in a padded domain.
+ */
 export function embeddingPanel(
   a: ArrayLike<number>,
   d: number,
   types?: ArrayLike<number>,
-  o: PanelSize & { normalise?: boolean } = {},
+  o: PanelSize & TypeColors & { normalise?: boolean } = {},
 ): string {
   if (!(Number.isInteger(d) && d >= 1)) throw new Error(`embeddingPanel: embedding dimension ${d} is not a positive integer`);
   const N = Math.floor(a.length / d);
@@ -44,7 +53,7 @@ export function embeddingPanel(
     y: { label: "aᵢ₁", domain: dom ?? safeDomain(pts.map((p) => p.y)), labelAnchor: "center", labelArrow: "none", ticks: 5 },
     marks: [
       Plot.frame(),
-      Plot.dot(pts, { x: "x", y: "y", r: 4, fill: (p: { t?: number }) => typeColor(p.t), fillOpacity: 0.4 }),
+      Plot.dot(pts, { x: "x", y: "y", r: 4, fill: (p: { t?: number }) => typeColor(p.t, o.colormap), fillOpacity: 0.4 }),
       ...(N === 0 ? [noDataNote()] : []),
     ],
   });
@@ -59,7 +68,7 @@ export function phiPanel(
   F: ArrayLike<number>,
   types: ArrayLike<number> | undefined,
   truth: ((x: number) => number)[],
-  o: PanelSize & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
+  o: PanelSize & TypeColors & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
 ): string {
   const nR = r.length;
   const N = nR > 0 ? Math.floor(F.length / nR) : 0;
@@ -83,7 +92,7 @@ export function phiPanel(
         x: "x",
         y: "y",
         z: "n",
-        stroke: (p: { t?: number }) => typeColor(p.t),
+        stroke: (p: { t?: number }) => typeColor(p.t, o.colormap),
         strokeWidth: 1.5,
         strokeOpacity: 0.25,
         clip: true,

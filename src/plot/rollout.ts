@@ -5,7 +5,7 @@
  * whole rollout; the histogram of neuron types.
  */
 import * as Plot from "@observablehq/plot";
-import { TAB10 } from "./colors.js";
+import { type Colormap, TAB10, categoryColor } from "./colors.js";
 import { sideBySide } from "./montage.js";
 import { clipLines, cornerText, noDataNote, panelLayout, plotSvg, safeDomain } from "./svg.js";
 
@@ -151,8 +151,11 @@ export function rolloutQuality(points: { step: number; r2: number; slope: number
   });
 }
 
-/** Counts of neurons per type, annotated (types ≥ nTypes get bars of their own). */
-export function typeHistogram(types: ArrayLike<number>, nTypes: number, o: { title?: string } = {}): string {
+/**
+ * Counts of neurons per type, annotated (types ≥ nTypes get bars of their own), coloured by type
+ * in `colormap`. Beyond 16 types the counts are left out and every k-th type is labelled.
+ */
+export function typeHistogram(types: ArrayLike<number>, nTypes: number, o: { title?: string; colormap?: Colormap } = {}): string {
   let bars = Number.isInteger(nTypes) && nTypes > 0 ? nTypes : 0;
   for (let i = 0; i < types.length; i++) {
     const t = types[i];
@@ -161,13 +164,22 @@ export function typeHistogram(types: ArrayLike<number>, nTypes: number, o: { tit
   }
   const counts = Array.from({ length: bars }, (_, t) => ({ t: String(t), n: 0 }));
   for (let i = 0; i < types.length; i++) counts[types[i]].n++;
+  const every = Math.ceil(bars / 16);
   return plotSvg({
     ...panelLayout({ width: 400, height: 360, ...o }, 50),
-    x: { type: "band", label: "neuron type", labelAnchor: "center", labelArrow: "none" },
+    x: {
+      type: "band",
+      // In type order (Plot would sort the names as strings: 0, 1, 10, 11, …).
+      domain: counts.map((c) => c.t),
+      label: "neuron type",
+      labelAnchor: "center",
+      labelArrow: "none",
+      ...(every > 1 ? { ticks: counts.filter((_, t) => t % every === 0).map((c) => c.t) } : {}),
+    },
     y: { label: "neurons", domain: [0, Math.max(1, types.length)], labelAnchor: "center", labelArrow: "none" },
     marks: [
-      Plot.barY(counts, { x: "t", y: "n", fill: (d: { t: string }) => TAB10[Number(d.t) % 10] }),
-      Plot.text(counts, { x: "t", y: "n", text: (d: { n: number }) => String(d.n), dy: -8 }),
+      Plot.barY(counts, { x: "t", y: "n", fill: (d: { t: string }) => categoryColor(Number(d.t), o.colormap) }),
+      ...(every > 1 ? [] : [Plot.text(counts, { x: "t", y: "n", text: (d: { n: number }) => String(d.n), dy: -8 })]),
       Plot.ruleY([0]),
     ],
   });

@@ -2,7 +2,7 @@
  * Supp Fig 1: rows a–e = embeddings (min-max per dimension), phi* curves, psi* divided by ψ̄, W heatmap and
  * learned-vs-true scatter with R² and slope; one column per checkpoint.
  */
-import { embeddingPanel, phiPanel, psiPanel } from "./functions.js";
+import { type TypeColors, embeddingPanel, phiPanel, psiPanel } from "./functions.js";
 import { absQuantile, connectivityHeatmap, strided } from "./heatmap.js";
 import { montage } from "./montage.js";
 import { rasterScatter } from "./scatter.js";
@@ -20,7 +20,7 @@ export interface MontageColumnData {
   fit?: { r2: number; slope: number };
 }
 
-export interface TrainingMontageOptions {
+export interface TrainingMontageOptions extends TypeColors {
   N: number;
   embeddingDim: number;
   rPhi: Float32Array;
@@ -38,10 +38,11 @@ export function trainingMontage(columns: readonly MontageColumnData[], o: Traini
   const limit = o.trueW ? 1.1 * absQuantile(o.trueW, 0.99) : undefined;
   const rows: string[][] = [[], [], [], [], []];
   for (const c of columns) {
-    rows[0].push(embeddingPanel(c.a, o.embeddingDim, o.types, { ...small, normalise: true }));
+    rows[0].push(embeddingPanel(c.a, o.embeddingDim, o.types, { ...small, normalise: true, colormap: o.colormap }));
     rows[1].push(
       phiPanel(o.rPhi, c.phi, o.types, o.truePhi, {
         ...small,
+        colormap: o.colormap,
         xDomain: o.phiDomain.x,
         yDomain: o.phiDomain.y,
         every: Math.max(1, Math.ceil(o.N / MONTAGE_CURVES)),

@@ -18,7 +18,18 @@ export const FIGURES = {
   supp2_rollout_t400: "Supp Fig 2: rollout, step 400",
   supp2_rollout_t800: "Supp Fig 2: rollout, step 800",
   supp2_rollout_quality: "Rollout R² and slope over time",
+  supp7_W_r2_vs_iterations:
+    "Supp Fig 7: W R² of learned against true weights over training iterations, one line per dataset size (n_frames)",
+  supp9_W_r2_vs_iterations_sparsity:
+    "Supp Fig 9: W R² of learned against true weights over training iterations, one line per connectivity filling factor " +
+    "(the 100 % run has batch size 8 and lr_W 1e−3, the sparse ones batch size 1 and 1e−4)",
 } as const;
+
+/** Figures that overlay several runs (drawn from each run's models/metrics.jsonl by readR2History). */
+export const MULTI_RUN_FIGURES = [
+  "supp7_W_r2_vs_iterations",
+  "supp9_W_r2_vs_iterations_sparsity",
+] as const satisfies readonly FixedFigureId[];
 
 export type FixedFigureId = keyof typeof FIGURES;
 

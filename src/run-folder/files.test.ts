@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers.js";
@@ -6,6 +6,7 @@ import {
   type EvaluationMetrics,
   type GeneralisationMetrics,
   mergeResults,
+  readR2History,
   readRecordings,
   readResults,
   readTrainingSummary,
@@ -65,6 +66,27 @@ describe("training files", () => {
     expect(readRecordings(path)).toEqual([rec(1), rec(5)]);
     writeFileSync(path, `${JSON.stringify(rec(1))}\n{"epoch": 0}\n`);
     expect(() => readRecordings(path)).toThrowError(/metrics\.jsonl:2: not a valid recording \(iteration: Required\)/);
+  });
+
+  it("the W R² history of a run folder: [iterations, R²] in order, recordings without an R² left out", () => {
+    const dir = tempDir();
+    expect(readR2History(dir)).toEqual([]);
+    const rec = (t: number, r2: number | null) => ({
+      epoch: 0,
+      iteration: t - 1,
+      total_iterations: t,
+      seconds: t,
+      loss: 1,
+      W_r2: r2,
+    });
+    mkdirSync(join(dir, "models"));
+    const lines = [rec(1, 0.1), rec(5, null), rec(3, 0.2), rec(9, 0.9)].map((r) => JSON.stringify(r));
+    writeFileSync(join(dir, "models", "metrics.jsonl"), `${lines.join("\n")}\n`);
+    expect(readR2History(dir)).toEqual([
+      [1, 0.1],
+      [3, 0.2],
+      [9, 0.9],
+    ]);
   });
 
   it("training.json: missing fields are named", () => {

@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { type ZodType, type ZodTypeDef, z } from "zod";
 import { writeFileAtomic } from "../io/atomic.js";
+import { runLayout } from "./layout.js";
 
 export class RunFolderError extends Error {
   override name = "RunFolderError";
@@ -98,12 +99,56 @@ export const generalisationMetricsSchema = rolloutMetricsSchema.extend({
 });
 export type GeneralisationMetrics = z.infer<typeof generalisationMetricsSchema>;
 
+/** Confusion counts and scores of "edge present" = |W*_ij| > tau (analysis/edges.ts). */
+export const edgeScoreSchema = z.object({
+  tau: num,
+  tp: z.number().int(),
+  fp: z.number().int(),
+  fn: z.number().int(),
+  tn: z.number().int(),
+  precision: num,
+  recall: num,
+  f1: num,
+  specificity: num,
+  mcc: num,
+});
+export type EdgeScoreResults = z.infer<typeof edgeScoreSchema>;
+
+/** Edge detection of the corrected learned W against the true W (ours; analysis/edges.ts). */
+export const edgeResultsSchema = z.object({
+  /** How the truth-free threshold is chosen. */
+  rule: z.string(),
+  n_edges: z.number().int(),
+  n_zeros: z.number().int(),
+  prevalence: num,
+  truth_free: edgeScoreSchema,
+  /** The threshold of maximal F1, chosen with the truth. */
+  oracle: edgeScoreSchema,
+  /** The fit behind the truth-free threshold: noise scale, weight scale, share of absent edges. */
+  mixture: z.object({ sigma: num, gamma: num, absent_share: num }),
+  r2_nonzero: num,
+  slope_nonzero: num,
+  rms_on_zeros: num,
+  rms_on_zeros_relative: num,
+});
+export type EdgeResults = z.infer<typeof edgeResultsSchema>;
+
 /** The part of results/metrics.json that `plot` writes. */
 export const evaluationMetricsSchema = z.object({
   checkpoint: z.string(),
   total_iterations: z.number().int().nullable(),
   connectivity: z.object({ r2: num, slope: num, r2_raw: num, slope_raw: num, psi_plateau: num, g: z.number() }).nullable(),
-  clustering: z.object({ accuracy: num, n_clusters: z.number().int(), threshold: z.number() }),
+  clustering: z.object({
+    accuracy: num,
+    n_clusters: z.number().int(),
+    threshold: z.number(),
+    /** Single linkage cut at K = the number of true types (null without true types). */
+    k_fixed: z.number().int().nullable().optional(),
+    n_clusters_k_fixed: z.number().int().nullable().optional(),
+    accuracy_k_fixed: num.optional(),
+  }),
+  /** Without a true W: null; absent in files written before it existed. */
+  edges: edgeResultsSchema.nullable().optional(),
   functions: z.object({
     phi_rmse_by_type: z.array(num).nullable(),
     psi_rmse: num,
@@ -179,6 +224,18 @@ export function readRecordings(path: string): Recording[] {
     .split("\n")
     .filter(Boolean)
     .map((line, k) => parseWith(`${path}:${k + 1}`, line, recordingSchema, "recording"));
+}
+
+/**
+ * W R² against training iterations of the run folder `runDir`, from its models/metrics.jsonl:
+ * [total iterations, W R²] in iteration order, recordings without an R² (no true W, or not
+ * finite) left out; empty without recordings. The points of a multi-run overlay (Supp Figs 7, 9).
+ */
+export function readR2History(runDir: string): [number, number][] {
+  return readRecordings(runLayout(runDir).trainingMetrics)
+    .filter((r): r is Recording & { W_r2: number } => r.W_r2 !== null && Number.isFinite(r.W_r2))
+    .map((r): [number, number] => [r.total_iterations, r.W_r2])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 export function appendRecording(path: string, r: Recording): void {
