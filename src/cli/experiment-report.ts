@@ -7,9 +7,10 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Experiment, labelOf, paperOf } from "../experiments/experiment.js";
 import { writeFileAtomic } from "../io/atomic.js";
+import { r2OverIterations } from "../plot/r2-over-iterations.js";
 import { esc } from "../plot/svg.js";
-import { OVERLAY_FIGURES } from "../run-folder/figures.js";
-import { readRecordings, readResults, readTrainingSummary } from "../run-folder/files.js";
+import { FIGURES } from "../run-folder/figures.js";
+import { readR2History, readResults, readTrainingSummary } from "../run-folder/files.js";
 import { runPaths } from "../run-folder/layout.js";
 import { figureSaver } from "./figures.js";
 import { num } from "./format.js";
@@ -24,6 +25,11 @@ export interface ExperimentRow {
   W_slope: number | null;
   clustering_accuracy: number | null;
   n_clusters: number | null;
+  /** Accuracy of the clustering cut at K = number of types (ours). */
+  accuracy_k_fixed: number | null;
+  /** Edge detection at the truth-free threshold (ours). */
+  edge_precision: number | null;
+  edge_recall: number | null;
   iterations: number | null;
   training_seconds: number | null;
   paper: { W_r2: string | null; W_slope: string | null; clustering: string | null };
@@ -52,6 +58,9 @@ export function experimentRow(e: Experiment, name: string, runs: string): Experi
     W_slope: m.connectivity?.slope ?? null,
     clustering_accuracy: m.clustering?.accuracy ?? null,
     n_clusters: m.clustering?.n_clusters ?? null,
+    accuracy_k_fixed: m.clustering?.accuracy_k_fixed ?? null,
+    edge_precision: m.edges?.truth_free.precision ?? null,
+    edge_recall: m.edges?.truth_free.recall ?? null,
     iterations: t?.total_iterations ?? null,
     training_seconds: t?.seconds ?? null,
     paper: { W_r2: p.W_r2 ?? null, W_slope: p.W_slope ?? null, clustering: p.clustering ?? null },
@@ -62,9 +71,7 @@ export function experimentRow(e: Experiment, name: string, runs: string): Experi
 export function r2Histories(e: Experiment, scale: Scale, runs: string): { label: string; points: [number, number][] }[] {
   return configNames(e, scale).map((name) => ({
     label: labelOf(e, name),
-    points: readRecordings(runPaths(runs, name).trainingMetrics)
-      .filter((r) => r.W_r2 !== null)
-      .map((r): [number, number] => [r.total_iterations, r.W_r2 as number]),
+    points: readR2History(runPaths(runs, name).root),
   }));
 }
 
@@ -81,7 +88,7 @@ export async function writeExperimentReport(
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify({ experiment: e.id, scale, rows }, null, 2)}\n`);
   if (e.overlay) {
     const figures = figureSaver(join(dir, "figures"), log);
-    await figures.save(e.overlay, () => drawOverlay(r2Histories(e, scale, runs)));
+    await figures.save(e.overlay, () => r2OverIterations(r2Histories(e, scale, runs)));
   }
   const report = join(dir, "report.html");
   writeFileAtomic(report, experimentHtml(e, scale, rows, dir, runs));
@@ -96,9 +103,11 @@ export function experimentTable(rows: ExperimentRow[]): string {
     `${num(r.W_r2)} (${r.paper.W_r2 ?? "—"})`,
     `${num(r.W_slope)} (${r.paper.W_slope ?? "—"})`,
     `${num(r.clustering_accuracy)}, ${r.n_clusters ?? "—"} clusters`,
+    num(r.accuracy_k_fixed),
+    `${num(r.edge_precision)} / ${num(r.edge_recall)}`,
     r.iterations?.toLocaleString("en-US") ?? "—",
   ]);
-  const head = ["config", "W R² (paper)", "slope (paper)", "clustering", "iterations"];
+  const head = ["config", "W R² (paper)", "slope (paper)", "clustering", "at K (ours)", "edges P / R (ours)", "iterations"];
   const w = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));
   const line = (c: string[]) => c.map((x, k) => x.padEnd(w[k])).join("  ");
   return ["", line(head), ...cells.map(line)].join("\n");
@@ -111,7 +120,7 @@ function experimentHtml(e: Experiment, scale: Scale, rows: ExperimentRow[], dir:
   };
   const figure =
     e.overlay && existsSync(join(dir, "figures", `${e.overlay}.svg`))
-      ? `<figure><img alt="${esc(OVERLAY_FIGURES[e.overlay])}" src="data:image/svg+xml;base64,${readFileSync(join(dir, "figures", `${e.overlay}.svg`)).toString("base64")}"><figcaption>${esc(OVERLAY_FIGURES[e.overlay])}</figcaption></figure>`
+      ? `<figure><img alt="${esc(FIGURES[e.overlay])}" src="data:image/svg+xml;base64,${readFileSync(join(dir, "figures", `${e.overlay}.svg`)).toString("base64")}"><figcaption>${esc(FIGURES[e.overlay])}</figcaption></figure>`
       : "";
   const td = (v: string) => `<td class="num">${esc(v)}</td>`;
   return `<!DOCTYPE html>
@@ -121,11 +130,11 @@ table{border-collapse:collapse}td,th{padding:.25em .8em;border-bottom:1px solid 
 figure img{max-width:100%}.note{color:#666;font-size:.9em}</style></head><body>
 <h1>${esc(e.title)}</h1>
 <p class="note">${scale === "small" ? "Scaled-down form (configs/small/): same features, smaller network and shorter training; the paper's numbers are for the full configs." : "The paper's configs."}</p>
-<table id="experiment"><tr><th>config</th><th></th><th>W R²</th><th>paper</th><th>slope</th><th>paper</th><th>clustering accuracy (clusters)</th><th>paper</th><th>iterations</th></tr>
+<table id="experiment"><tr><th>config</th><th></th><th>W R²</th><th>paper</th><th>slope</th><th>paper</th><th>clustering accuracy (clusters)</th><th>paper</th><th>accuracy at K clusters (ours)</th><th>edge precision / recall, truth-free threshold (ours)</th><th>iterations</th></tr>
 ${rows
   .map(
     (r) =>
-      `<tr><td>${esc(r.label)}</td><td>${link(r.config)}</td>${td(num(r.W_r2, 4))}${td(r.paper.W_r2 ?? "—")}${td(num(r.W_slope))}${td(r.paper.W_slope ?? "—")}${td(`${num(r.clustering_accuracy)} (${r.n_clusters ?? "—"})`)}${td(r.paper.clustering ?? "—")}${td(r.iterations?.toLocaleString("en-US") ?? "—")}</tr>`,
+      `<tr><td>${esc(r.label)}</td><td>${link(r.config)}</td>${td(num(r.W_r2, 4))}${td(r.paper.W_r2 ?? "—")}${td(num(r.W_slope))}${td(r.paper.W_slope ?? "—")}${td(`${num(r.clustering_accuracy)} (${r.n_clusters ?? "—"})`)}${td(r.paper.clustering ?? "—")}${td(num(r.accuracy_k_fixed))}${td(`${num(r.edge_precision)} / ${num(r.edge_recall)}`)}${td(r.iterations?.toLocaleString("en-US") ?? "—")}</tr>`,
   )
   .join("\n")}
 </table>
@@ -133,9 +142,4 @@ ${figure}
 <p class="note">Written ${new Date().toISOString()}</p>
 </body></html>
 `;
-}
-
-/** Placeholder until the multi-run panel exists. */
-function drawOverlay(_series: { label: string; points: [number, number][] }[]): string {
-  throw new Error("the W R² overlay panel is not drawn yet");
 }

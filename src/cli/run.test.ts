@@ -48,10 +48,10 @@ describe("the console summary", () => {
         rms_on_zeros_relative: 0,
       },
     };
-    const lines = summaryTable(m, fig2, [], 1).split("\n");
+    const lines = summaryTable(m, fig2, [], 1, "signal_fig_2").split("\n");
     expect(lines.find((l) => l.startsWith("clustering at K clusters (ours)"))).toMatch(/0\.250 \(K = 4\)\s+—$/);
     expect(lines.find((l) => l.startsWith("edge F1 truth-free / best (ours)"))).toMatch(/0\.944 \/ 0\.945 \(MCC 0\.943\)/);
-    const empty = summaryTable({}, fig2, [], 1).split("\n");
+    const empty = summaryTable({}, fig2, [], 1, "signal_fig_2").split("\n");
     expect(empty.find((l) => l.startsWith("edge F1"))).toMatch(/—\s+—$/);
   });
 });

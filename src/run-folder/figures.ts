@@ -25,7 +25,7 @@ export const FIGURES = {
     "(the 100 % run has batch size 8 and lr_W 1e−3, the sparse ones batch size 1 and 1e−4)",
 } as const;
 
-/** Figures that overlay several runs (drawn from each run's models/metrics.jsonl by readR2History). */
+/** Figures that overlay several runs (an experiment's configs, from each run's models/metrics.jsonl). */
 export const MULTI_RUN_FIGURES = [
   "supp7_W_r2_vs_iterations",
   "supp9_W_r2_vs_iterations_sparsity",
@@ -33,13 +33,8 @@ export const MULTI_RUN_FIGURES = [
 
 export type FixedFigureId = keyof typeof FIGURES;
 
-/** Figures of an experiment over its configs (runs/<experiment id>/figures/), with their captions. */
-export const OVERLAY_FIGURES = {
-  supp7_W_r2_vs_iterations: "Supp Fig 7: W R² against iterations for each dataset size (legend: frames)",
-  supp9_W_r2_vs_iterations_sparsity: "Supp Fig 9: W R² against iterations for each connectivity filling factor",
-} as const;
-
-export type OverlayFigureId = keyof typeof OVERLAY_FIGURES;
+/** A figure over an experiment's configs (runs/<experiment id>/figures/). */
+export type OverlayFigureId = (typeof MULTI_RUN_FIGURES)[number];
 
 /** The panels of one generalisation case (`key` = supp5, supp6 or ff…_types…). */
 export function generalisationFigures(key: string) {
@@ -55,7 +50,7 @@ export function generalisationFigures(key: string) {
 }
 
 export type GeneralisationFigureId = ReturnType<typeof generalisationFigures>[keyof ReturnType<typeof generalisationFigures>];
-export type FigureId = FixedFigureId | GeneralisationFigureId | OverlayFigureId;
+export type FigureId = FixedFigureId | GeneralisationFigureId;
 
 /** Captions of a generalisation case's panels, `label` e.g. "Supp Fig 5". */
 export function generalisationCaptions(key: string, label: string): [FigureId, string][] {

@@ -25,7 +25,10 @@ export async function runSmall(id: string, runs: string): Promise<NotebookRun> {
     stderr: r.stderr,
     results: (config) => readResults(runPaths(runs, config).metrics),
     history: (config) =>
-      readRecordings(runPaths(runs, config).trainingMetrics).map((x): [number, number] => [x.total_iterations, x.W_r2 ?? Number.NaN]),
+      readRecordings(runPaths(runs, config).trainingMetrics).map((x): [number, number] => [
+        x.total_iterations,
+        x.W_r2 ?? Number.NaN,
+      ]),
     summary: () => JSON.parse(readFileSync(join(runs, `${id}-small`, "summary.json"), "utf8")),
   };
 }
