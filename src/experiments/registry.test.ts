@@ -3,12 +3,47 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
 import { FIGURES } from "../run-folder/figures.js";
+import { loadConfig } from "../config/load.js";
+import { labelOf, paperOf } from "./experiment.js";
 import { EXPERIMENTS, caseOf, experimentById, experimentOfConfig } from "./registry.js";
 
 describe("experiments", () => {
   it("have unique ids and configs that ship in configs/", () => {
     expect(new Set(EXPERIMENTS.map((e) => e.id)).size).toBe(EXPERIMENTS.length);
     for (const e of EXPERIMENTS) for (const c of e.configs) expect(existsSync(join(ROOT, "configs", `${c}.yaml`)), c).toBe(true);
+  });
+
+  it("have a small form per config, in configs/small/ (or the quick default), with the same features", () => {
+    const smallFile = (n: string) =>
+      [join(ROOT, "configs", "small", `${n}.yaml`), join(ROOT, "configs", `${n}.yaml`)].find((f) => existsSync(f));
+    for (const e of EXPERIMENTS) {
+      expect(Object.keys(e.small), e.id).toEqual([...e.configs]);
+      for (const [full, small] of Object.entries(e.small)) {
+        const file = smallFile(small);
+        expect(file, `${e.id}: ${small}`).toBeDefined();
+        const [a, b] = [loadConfig(join(ROOT, "configs", `${full}.yaml`)).config, loadConfig(file as string).config];
+        // The features the notebook is about survive the scaling down.
+        expect(b.simulation.n_neuron_types, small).toBe(a.simulation.n_neuron_types);
+        expect(b.simulation.noise_model_level, small).toBe(a.simulation.noise_model_level);
+        expect(b.simulation.connectivity_filling_factor, small).toBe(a.simulation.connectivity_filling_factor);
+        expect(b.simulation.start_frame < 0, small).toBe(a.simulation.start_frame < 0);
+        for (const k of ["batch_size", "training_single_type", "n_epochs_init", "coeff_edge_diff", "coeff_W_L1"] as const)
+          expect(b.training[k], `${small}: training.${k}`).toBe(a.training[k]);
+        expect(b.training.cluster_distance_threshold, small).toBe(a.training.cluster_distance_threshold);
+        expect(b.plotting.colormap, small).toBe(a.plotting.colormap);
+        // Its labels and paper numbers are its full config's.
+        expect(labelOf(e, small) === labelOf(e, full) || e.labels?.[small] !== undefined).toBe(true);
+        expect(paperOf(e, small)).toBe(paperOf(e, full));
+      }
+    }
+  });
+
+  it("are listed in the paper's order: fig2, supp3, supp7, supp8, supp10, supp12", () => {
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12"]);
+    expect(experimentOfConfig("signal_fig_supp_8_3").id).toBe("supp8");
+    expect(experimentOfConfig("supp8_fill_05").id).toBe("supp8");
+    expect(labelOf(experimentById("supp8")!, "supp8_fill_05")).toBe("5 %");
+    expect(paperOf(experimentById("supp7")!, "signal_fig_supp_7_5").W_slope).toBe("−0.05");
   });
 
   it("report sections name known figures", () => {
