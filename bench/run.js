@@ -2,6 +2,8 @@
 // Benchmarks, one JSON line per measurement:
 //   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
 //   --profile: the step's time per backend op, one more line per backend and thread count;
+//   step options: --batch B (default 8) --loss fig2|edge_diff|W_L1 (the regularisers of the
+//     configs: Figure 2's phi-zero term; plus Supp Fig 8's psi* monotonicity (epochs 0-1) or W L1)
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
@@ -20,7 +22,9 @@ const option = (name, fallback) => {
   const k = args.indexOf(name);
   return k >= 0 ? args[k + 1] : fallback;
 };
-const optionValues = new Set(["--threads", "--recipes", "--iterations", "--data", "--config"].map(option).filter(Boolean));
+const optionValues = new Set(
+  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss"].map(option).filter(Boolean),
+);
 const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep, convergence: benchConvergence };
 const selected = which.length ? which.filter((w) => !optionValues.has(w)) : ["simulate"];
 for (const name of selected) {
@@ -145,9 +149,10 @@ function round(x) {
 }
 
 /**
- * One training step of the Figure 2 model (N = 1000, B = 8): forward, backward, Adam (W's step
- * fused into the backward pass where the backend has it), on the native backend (when built) and
- * wasm, for each thread count, then the float32 reference.
+ * One training step of the Figure 2 model (N = 1000, B = 8 or --batch): forward, backward, Adam (W's
+ * step fused into the backward pass where the backend has it and W L1 is off), with the loss terms
+ * of --loss, on the native backend (when built) and wasm, for each thread count, then the float32
+ * reference.
  */
 async function benchStep() {
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
@@ -158,9 +163,20 @@ async function benchStep() {
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
   const { Adam } = await import(join(root, "dist/model/adam.js"));
   const N = 1000;
-  const B = 8;
+  const B = Number(option("--batch", "8"));
+  const loss = option("--loss", "fig2");
+  const LOSSES = {
+    fig2: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 },
+    edge_diff: { phiZero: 1, edgeDiff: 100, edgeDelta: 4 / 150, WL1: 0 },
+    W_L1: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 1e-5 },
+  };
+  const coeffs = LOSSES[loss];
+  if (!coeffs || !(B >= 1)) {
+    console.error(`step: --batch must be ≥ 1 and --loss one of ${Object.keys(LOSSES).join(", ")}`);
+    process.exit(2);
+  }
   const shape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
-  const row = { n_neurons: N, batch: B };
+  const row = { model: "PDE_N2", n_neurons: N, batch: B, loss };
   const measure = (backend, iters) => {
     const p = new ParamSet(shape, backend);
     initParams(p, 1);
@@ -176,7 +192,7 @@ async function benchStep() {
     const times = [];
     for (let it = 0; it < iters + 5; it++) {
       const t0 = performance.now();
-      lossAndGrad(backend, p, grad, ws, X, Y, B, { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 }, opt);
+      lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
       opt.step(p, grad);
       if (it >= 5) times.push(performance.now() - t0);
     }
