@@ -12,7 +12,26 @@ describe("run targets", () => {
 
   it("refuses a target that is neither a config file nor an experiment, naming the experiments", async () => {
     await expect(runCommand("supp99", { runs: "/nonexistent" })).rejects.toThrowError(
-      /supp99: no such config file or experiment \(experiments: fig2\)/,
+      /supp99: no such config file or experiment \(experiments: fig2, supp3, supp7, supp8, supp10, supp12\)/,
+    );
+  });
+
+  it("takes --scale small only with an experiment id", async () => {
+    await expect(runCommand("my.yaml", { runs: "/nonexistent", scale: "small" })).rejects.toThrowError(
+      /--scale small applies to an experiment id/,
+    );
+    await expect(runCommand("supp8", { runs: "/nonexistent", scale: "tiny" })).rejects.toThrowError(
+      /--scale tiny: expected paper or small/,
+    );
+  });
+
+  it("lists the paper's notebooks in its order, each with its configs", () => {
+    const ids = listExperiments()
+      .split("\n")
+      .map((l) => l.split(" ")[0]);
+    expect(ids).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12"]);
+    expect(listExperiments()).toMatch(
+      /^supp8 +Supp Figs 8, 9: .*\[signal_fig_supp_8, signal_fig_supp_8_3, signal_fig_supp_8_2, signal_fig_supp_8_1, signal_fig_2\]$/m,
     );
   });
 });
