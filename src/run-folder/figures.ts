@@ -22,7 +22,7 @@ export const FIGURES = {
     "Supp Fig 7: W R² of learned against true weights over training iterations, one line per dataset size (n_frames)",
   supp9_W_r2_vs_iterations_sparsity:
     "Supp Fig 9: W R² of learned against true weights over training iterations, one line per connectivity filling factor " +
-    "(the 100 % run has batch size 8 and lr_W 1e−3, the sparse ones batch size 1 and 1e−4)",
+    "(in the paper's configs the 100 % run has batch size 8 and lr_W 1e−3, the sparse ones batch size 1 and 1e−4)",
 } as const;
 
 /** Figures that overlay several runs (an experiment's configs, from each run's models/metrics.jsonl). */
