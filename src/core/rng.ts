@@ -19,6 +19,8 @@ export const STREAMS = {
   newEmbeddings: 14,
   /** The model's initial parameters (W, MLP weights). */
   modelInit: 101,
+  /** The SIREN Ω*'s initial parameters. */
+  sirenInit: 102,
   /** UMAP of the clustering step (seeded with training seed + epoch). */
   umap: 201,
 } as const;
