@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
-import { FIGURES } from "../run-folder/figures.js";
 import { loadConfig } from "../config/load.js";
+import { FIGURES } from "../run-folder/figures.js";
 import { labelOf, paperOf } from "./experiment.js";
 import { EXPERIMENTS, caseOf, experimentById, experimentOfConfig } from "./registry.js";
 
