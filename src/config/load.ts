@@ -248,6 +248,9 @@ export function requireImplemented(config: Config, file: string): void {
   if (sim.shuffle_neuron_types) fail("simulation.shuffle_neuron_types");
 }
 
+/** The methods of plotting.norm_method (the psi* normalisation of the evaluation: analysis/normalise.ts). */
+export const PSI_NORM_METHODS = ["max", "median", "mean", "plateau"] as const;
+
 /** Loss coefficients the reference's training of these models never reads: any value is accepted. */
 export const INERT_COEFFS: ReadonlySet<string> = new Set([
   "coeff_permutation",
@@ -295,6 +298,10 @@ export function requireTrainable(config: Config, file: string): void {
   if (t.sparsity !== "none" && t.cluster_method !== "distance_plot") {
     fail(`training.cluster_method: ${JSON.stringify(t.cluster_method)} (supported: distance_plot)`);
   }
+  // The evaluation's psi* normalisation, refused before a training rather than after it.
+  const norm = config.plotting.norm_method;
+  if (!(PSI_NORM_METHODS as readonly string[]).includes(norm))
+    fail(`plotting.norm_method: ${JSON.stringify(norm)} (supported: ${PSI_NORM_METHODS.join(", ")})`);
   if (t.sparsity !== "none" && t.cluster_connectivity !== "single")
     fail(`training.cluster_connectivity: ${JSON.stringify(t.cluster_connectivity)}`);
 }
