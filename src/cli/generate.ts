@@ -103,7 +103,8 @@ async function drawGenerateFigures(
   if (N <= MAX_EIGEN_N) {
     const e = eigenvalues(W, N);
     const rho = spectralRadius(e.re, e.im);
-    log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(loaded.config.simulation.params[0][0] * rho).toFixed(2)})`);
+    const g = signalModel(loaded.config, loaded.file).correctionGain(loaded.config.simulation.params);
+    log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(g * rho).toFixed(2)})`);
     await figures.save("eigenvalues", () => eigenSpectrum(e.re, e.im));
   } else {
     log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);

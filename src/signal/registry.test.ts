@@ -100,6 +100,8 @@ describe("signal models", () => {
     expect(pdeN4.truePhi(1, params[1])).toBeCloseTo(-2 - 1 + 2 * Math.tanh(1), 12);
     expect(pdeN4.truePsi(3, params[1])).toBeCloseTo(Math.tanh(4 / 8), 12);
     expect(pdeN4.correctionGain(params)).toBe(10);
+    const supp13 = loadConfig(join(ROOT, "configs", "signal_fig_supp_13.yaml"));
+    expect(() => requireLossTerms(pdeN4, supp13.config, supp13.file)).not.toThrow(); // edge_diff 100
     expect(pdeN4.psiInput).toBe("x_j,a_j");
     expect(
       pdeN4.modelShape(10, loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml")).config.graph_model).psi.sizes,
