@@ -122,6 +122,10 @@ describe("config loading", () => {
       ["training.recurrent_training=true", /training\.recurrent_training is not implemented yet/],
       ["training.init_training_single_type=true", /training\.init_training_single_type is not implemented yet/],
       ["graph_model.MLP_activation=tanh", /graph_model\.MLP_activation: "tanh" .* is not implemented yet/],
+      [
+        "plotting.norm_method=mode",
+        /plotting\.norm_method: "mode" \(supported: max, median, mean, plateau\) is not implemented yet/,
+      ],
     ];
     for (const [set, message] of cases) {
       const c = loadConfig(FIG2, [set]);
