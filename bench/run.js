@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Benchmarks, one JSON line per measurement:
 //   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
+//   step: one line per model (PDE_N2, PDE_N4), backend and thread count; --iterations N caps its steps;
 //   --profile: the step's time per backend op, one more line per backend and thread count;
-//   step options: --batch B (default 8) --loss fig2|edge_diff|W_L1 (the regularisers of the
-//     configs: Figure 2's phi-zero term; plus Supp Fig 8's psi* monotonicity (epochs 0-1) or W L1)
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
@@ -23,7 +22,7 @@ const option = (name, fallback) => {
   return k >= 0 ? args[k + 1] : fallback;
 };
 const optionValues = new Set(
-  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss"].map(option).filter(Boolean),
+  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model"].map(option).filter(Boolean),
 );
 const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep, convergence: benchConvergence };
 const selected = which.length ? which.filter((w) => !optionValues.has(w)) : ["simulate"];
@@ -149,10 +148,11 @@ function round(x) {
 }
 
 /**
- * One training step of the Figure 2 model (N = 1000, B = 8 or --batch): forward, backward, Adam (W's
- * step fused into the backward pass where the backend has it and W L1 is off), with the loss terms
- * of --loss, on the native backend (when built) and wasm, for each thread count, then the float32
- * reference.
+ * One training step, forward, backward, Adam (W's step fused into the backward pass where the
+ * backend has it), of the Figure 2 model (PDE_N2: N = 1000, B = 8, the phi*(0, a) regulariser) and
+ * of Supp Fig 13's (PDE_N4: psi*([x_j, a_j]), N = 1000, B = 1, edge_diff 100 with δ = 10/150), on
+ * the native backend (when built) and wasm, for each thread count, then the float32 reference.
+ * --iterations N caps the timed steps per row (a quick check of this code).
  */
 async function benchStep() {
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
@@ -162,87 +162,111 @@ async function benchStep() {
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
   const { Adam } = await import(join(root, "dist/model/adam.js"));
+  const cap = Number(option("--iterations", "Infinity"));
   const N = 1000;
-  const B = Number(option("--batch", "8"));
-  const loss = option("--loss", "fig2");
+  // PDE_N2's loss terms by --loss: Figure 2's, or with Supp Fig 8's regularisers (δ = 4/150).
   const LOSSES = {
     fig2: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 },
     edge_diff: { phiZero: 1, edgeDiff: 100, edgeDelta: 4 / 150, WL1: 0 },
     W_L1: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 1e-5 },
   };
-  const coeffs = LOSSES[loss];
-  if (!coeffs || !(B >= 1)) {
-    console.error(`step: --batch must be ≥ 1 and --loss one of ${Object.keys(LOSSES).join(", ")}`);
+  const loss = option("--loss", "fig2");
+  const batch = Number(option("--batch", "8"));
+  const only = option("--model", undefined);
+  if (!LOSSES[loss] || !(batch >= 1) || (only && only !== "PDE_N2" && only !== "PDE_N4")) {
+    console.error(`step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model PDE_N2 or PDE_N4`);
     process.exit(2);
   }
-  const shape = { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } };
-  const row = { model: "PDE_N2", n_neurons: N, batch: B, loss };
-  const measure = (backend, iters) => {
-    const p = new ParamSet(shape, backend);
-    initParams(p, 1);
-    const grad = new ParamSet(shape, backend);
-    const ws = new Workspace(p, B, backend);
-    const opt = new Adam(backend, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 });
-    const X = backend.alloc(B * N);
-    const Y = backend.alloc(B * N);
-    for (let k = 0; k < B * N; k++) {
-      X[k] = 7.5 * Math.sin(k * 12.9898);
-      Y[k] = 3.8 * Math.cos(k * 78.233);
-    }
-    const times = [];
-    for (let it = 0; it < iters + 5; it++) {
-      const t0 = performance.now();
-      lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
-      opt.step(p, grad);
-      if (it >= 5) times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
-    return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
-  };
-  const report = (backend, name, t, iters) => {
-    console.log(JSON.stringify({ bench: "train_step", backend: name, threads: t, ...row, ...measure(backend, iters) }));
-    if (!profile) return;
-    const { timed, ops } = timedBackend(backend, N);
-    const ms = measure(timed, iters).ms_median;
-    const perStep = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / (iters + 5))]));
-    const inOps = Object.values(perStep).reduce((a, b) => a + b, 0);
-    console.log(
-      JSON.stringify({
-        bench: "train_step_profile",
-        backend: name,
-        threads: t,
-        ...row,
-        ms_median: ms,
-        ops_ms: perStep,
-        other_ms: round(ms - inOps),
-      }),
-    );
-  };
+  const models = [
+    {
+      model: "PDE_N2",
+      B: batch,
+      loss,
+      shape: { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } },
+      coeffs: LOSSES[loss],
+    },
+    {
+      model: "PDE_N4",
+      B: 1,
+      loss: "supp13",
+      shape: { N, embeddingDim: 2, psi: { sizes: [3, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] }, psiEmbedding: true },
+      coeffs: { phiZero: 0, edgeDiff: 100, edgeDelta: 10 / 150, WL1: 0 },
+    },
+  ];
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
-  const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
-  if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
-  for (const t of threadCounts) {
-    if (!nativeWhy) {
-      const backend = nativeBackend({ threads: t });
-      report(backend, "native", t, 400);
-      backend.close();
+  for (const { model, B, loss, shape, coeffs } of models.filter((m) => !only || m.model === only)) {
+    const row = { model, n_neurons: N, batch: B, loss };
+    const measure = (backend, wanted) => {
+      const iters = Math.min(wanted, cap);
+      const p = new ParamSet(shape, backend);
+      initParams(p, 1);
+      const grad = new ParamSet(shape, backend);
+      const ws = new Workspace(p, B, backend);
+      const opt = new Adam(backend, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 });
+      const X = backend.alloc(B * N);
+      const Y = backend.alloc(B * N);
+      for (let k = 0; k < B * N; k++) {
+        X[k] = 7.5 * Math.sin(k * 12.9898);
+        Y[k] = 3.8 * Math.cos(k * 78.233);
+      }
+      const times = [];
+      for (let it = 0; it < iters + 5; it++) {
+        const t0 = performance.now();
+        lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
+        opt.step(p, grad);
+        if (it >= 5) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
+      return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
+    };
+    const report = (backend, name, t, iters) => {
+      console.log(JSON.stringify({ bench: "train_step", ...row, backend: name, threads: t, ...measure(backend, iters) }));
+      if (!profile) return;
+      const { timed, ops } = timedBackend(backend, shape, B * N);
+      const steps = Math.min(iters, cap) + 5;
+      const ms = measure(timed, iters).ms_median;
+      const perStep = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / steps)]));
+      const inOps = Object.values(perStep).reduce((a, b) => a + b, 0);
+      console.log(
+        JSON.stringify({
+          bench: "train_step_profile",
+          ...row,
+          backend: name,
+          threads: t,
+          ms_median: ms,
+          ops_ms: perStep,
+          other_ms: round(ms - inOps),
+        }),
+      );
+    };
+    const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
+    if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
+    for (const t of threadCounts) {
+      if (!nativeWhy) {
+        const backend = nativeBackend({ threads: t });
+        report(backend, "native", t, 400);
+        backend.close();
+      }
+      const engine = await WasmEngine.create({ threads: t });
+      report(wasmBackend(engine), "wasm", t, 200);
+      await engine.close();
     }
-    const engine = await WasmEngine.create({ threads: t });
-    report(wasmBackend(engine), "wasm", t, 200);
-    await engine.close();
+    const r = measure(referenceBackend("f32"), 3);
+    console.log(JSON.stringify({ bench: "train_step", ...row, backend: "reference-f32", threads: 1, ...r }));
   }
-  const r = measure(referenceBackend("f32"), 3);
-  console.log(JSON.stringify({ bench: "train_step", backend: "reference-f32", threads: 1, ...row, ...r }));
 }
 
-/** `backend` with every op timed, by op and role (psi*, phi*, the phi*(0, a) regulariser); sums in `ops`. */
-function timedBackend(backend, N) {
+/**
+ * `backend` with every op timed, by op and role (psi*, phi*, the phi*(0, a) regulariser: phi* on
+ * other than the batch's BN samples); sums in `ops`.
+ */
+function timedBackend(backend, shape, BN) {
   const ops = {};
   const add = (key, ms) => {
     ops[key] = (ops[key] ?? 0) + ms;
   };
-  const role = (shape, S) => (shape.sizes[0] === 1 ? "psi" : S === N ? "phi_regul" : "phi");
+  const role = (mlp, S) => (mlp === shape.psi ? "psi" : S === BN ? "phi" : "phi_regul");
   const timed = Object.create(backend);
   for (const name of ["mlpForward", "mlpBackward", "messages", "messagesBackward", "messagesBackwardAdamW", "adam"]) {
     if (!backend[name]) continue;

@@ -1,6 +1,7 @@
 /**
  * End to end: `neural-gnn generate` (the built CLI) writes a dataset folder that numpy can load and
- * figures; keeps existing results; stops on divergence. Then the Figure 2 system's statistics.
+ * figures; keeps existing results; stops on divergence. Then the statistics of the Figure 2 and
+ * Supp Fig 13 (PDE_N4) systems.
  */
 import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { StatsAccumulator } from "../src/simulate/dataset.js";
 import { buildConnectivity } from "../src/simulate/generate.js";
 import { PdeN2Integrator } from "../src/simulate/integrate.js";
 import { neuronParams, neuronTypes } from "../src/simulate/neurons.js";
+import { pdeN4NeuronParams } from "../src/simulate/pdeN4.js";
 import { ROOT, cli, hasNumpy, python, useTempDir } from "./helpers.js";
 
 const TINY = `dataset: tiny
@@ -213,6 +215,46 @@ describe("Figure 2 system (reference W, 100,001 frames after a 1000-step warm-up
       expect(Math.abs(s.x_mean)).toBeLessThan(0.2);
       expect(s.x_absmax).toBeGreaterThan(30);
       expect(s.x_absmax).toBeLessThan(60);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe("Supp Fig 13 system (PDE_N4, reference W, 20,001 frames after a 1000-step warm-up)", () => {
+  it("has the activity statistics of the spec: std(x) ≈ 6.4 (so xnorm = 10), std(dx/dt) ≈ 2.6, per-type std", async () => {
+    const loaded = loadConfig(join(ROOT, "configs", "signal_fig_supp_13.yaml"));
+    const sim = loaded.config.simulation;
+    const { W } = buildConnectivity(loaded);
+    // The shipped matrix is the reference's (spec models-n4-n5 §2.1).
+    let nnz = 0;
+    for (const v of W) if (v !== 0) nnz++;
+    expect(nnz).toBe(973_585);
+    const types = neuronTypes(sim.n_neurons, sim.n_neuron_types);
+    const x0 = new Float32Array(sim.n_neurons);
+    new Rng(sim.seed, STREAMS.initialState).fillNormal(x0, 5);
+    const engine = await WasmEngine.create();
+    try {
+      const integ = new PdeN2Integrator(engine, W, pdeN4NeuronParams(types, sim.params), x0, 1000, sim.delta_t);
+      integ.run(1000, false);
+      const stats = new StatsAccumulator(types, 4);
+      for (let f = 0; f < 20_001; f += 1000) {
+        const n = Math.min(1000, 20_001 - f);
+        integ.run(n, true);
+        expect(stats.add(integ.framesX(n), integ.framesY(n), n)).toBe(true);
+      }
+      const s = stats.result();
+      // The spec's numpy re-simulation: std x 6.44, std dx/dt 2.58, per type 7.6 / 8.5 / 4.1 / 4.4,
+      // max |x| 34 (ours: 6.46, 2.57, 7.7 / 8.5 / 4.1 / 4.4, 33). xnorm = round(1.5·std) = 10.
+      expect(s.x_std).toBeGreaterThan(6.34);
+      expect(s.x_std).toBeLessThan(6.6);
+      expect(Math.round(1.5 * s.x_std)).toBe(10);
+      expect(s.dxdt_std).toBeGreaterThan(2.48);
+      expect(s.dxdt_std).toBeLessThan(2.68);
+      const expected = [7.6, 8.5, 4.1, 4.4];
+      s.x_std_by_type.forEach((v, t) => expect(Math.abs(v - expected[t]), `type ${t}: ${v}`).toBeLessThan(0.35));
+      expect(s.x_absmax).toBeGreaterThan(25);
+      expect(s.x_absmax).toBeLessThan(45);
     } finally {
       await engine.close();
     }

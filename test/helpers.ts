@@ -125,10 +125,17 @@ export function nativeOrWarn(): ReturnType<typeof loadNative> {
 /**
  * A random Figure-2-shaped problem on `backend` (N neurons, batch B, H hidden units): parameters
  * initialised as the reference with perturbed embeddings and W × 0.03, a random batch X, Y, and the
- * gradient set and workspace — the same numbers on every backend, for comparing them.
+ * gradient set and workspace — the same numbers on every backend, for comparing them. With
+ * `psiEmbedding`, PDE_N4's psi*([x_j, a_j]).
  */
-export function randomProblem(backend: Backend, N: number, B: number, seed: number, H = 64) {
-  const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, H, H, 1] }, phi: { sizes: [3, H, H, 1] } };
+export function randomProblem(backend: Backend, N: number, B: number, seed: number, H = 64, psiEmbedding = false) {
+  const shape: ModelShape = {
+    N,
+    embeddingDim: 2,
+    psi: { sizes: [psiEmbedding ? 3 : 1, H, H, 1] },
+    phi: { sizes: [3, H, H, 1] },
+    ...(psiEmbedding ? { psiEmbedding } : {}),
+  };
   const p = new ParamSet(shape, backend);
   initParams(p, seed);
   const r = new Rng(seed, 77);

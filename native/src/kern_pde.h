@@ -1,5 +1,5 @@
 /*
- * PDE_N2 explicit Euler (ngnn_pde in kernels.h), written to give the same bits as the WebAssembly
+ * PDE_N2 / PDE_N4 explicit Euler (ngnn_pde in kernels.h), written to give the same bits as the WebAssembly
  * kernel (src/kernels/wasm/as/simulate.ts) on every ISA path: 4-lane vectors whatever the table's
  * width, separate multiplies and adds (the translation units are compiled with -ffp-contract=off),
  * the same summation order (lane l of a row's accumulator takes the columns ≡ l mod 4, then
@@ -59,6 +59,22 @@ static void pde_tanh_rows(const float *x, float *t, int r0, int r1) {
   for (; i < r1; i++) t[i] = (float)tanh((double)x[i]);
 }
 
+/** PDE_N4: t[i] = tanh((x[i] − h[i])/w[i]) and u[i] = tanh(x[i]) for i in [r0, r1) (simulate.ts transferRows). */
+static void pde_transfer_rows(const float *x, const float *w, const float *h, float *t, float *u, int r0, int r1) {
+  int i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const v4 xv = v4load(x + i);
+    const v4 y = pde_tanh4((xv - v4load(h + i)) / v4load(w + i));
+    const v4 z = pde_tanh4(xv);
+    memcpy(t + i, &y, sizeof y);
+    memcpy(u + i, &z, sizeof z);
+  }
+  for (; i < r1; i++) {
+    t[i] = (float)tanh((double)((x[i] - h[i]) / w[i]));
+    u[i] = (float)tanh((double)x[i]);
+  }
+}
+
 /** m[i] = Σ_j W[i, j] t[j] for rows [r0, r1): 4 rows at a time, a 4-lane accumulator per row. */
 static void pde_matvec(const float *W, int N, const float *t, float *m, int r0, int r1) {
   const int n4 = N & ~3, rest = N - n4;
@@ -94,14 +110,18 @@ static void pde_matvec(const float *W, int N, const float *t, float *m, int r0, 
   }
 }
 
-/** nSteps Euler steps on this thread's rows (ngnn_pde); t[par·N …] must hold tanh(x) (init: nSteps = 0). */
+/**
+ * nSteps Euler steps on this thread's rows (ngnn_pde); t[par·N …] must hold the transfer, and u
+ * (PDE_N4) tanh(x) (init: nSteps = 0).
+ */
 static void pde_steps(void *ctx, int tid, int nth) {
   const ngnn_pde *q = (const ngnn_pde *)ctx;
   const int N = q->N;
   const int r0 = (int)ngnn_slice((size_t)N, tid, nth, 4), r1 = (int)ngnn_slice((size_t)N, tid + 1, nth, 4);
   int par = q->par;
   if (q->nSteps == 0) {
-    pde_tanh_rows(q->x, q->t + (size_t)par * N, r0, r1);
+    if (q->w) pde_transfer_rows(q->x, q->w, q->h, q->t + (size_t)par * N, q->u, r0, r1);
+    else pde_tanh_rows(q->x, q->t + (size_t)par * N, r0, r1);
     return;
   }
   for (int k = 0; k < q->nSteps; k++) {
@@ -111,7 +131,9 @@ static void pde_steps(void *ctx, int tid, int nth) {
     const size_t frame = (size_t)k * N;
     for (int i = r0; i < r1; i++) {
       const float xi = q->x[i];
-      const float dxdt = -q->c[i] * xi + q->s[i] * tCur[i] + q->g[i] * q->m[i];
+      // PDE_N4: ((−c x + b) + s tanh x) + g m, the reference's order; PDE_N2: (−c x + s tanh x) + g m.
+      const float dxdt = q->w ? -q->c[i] * xi + q->b[i] + q->s[i] * q->u[i] + q->g[i] * q->m[i]
+                              : -q->c[i] * xi + q->s[i] * tCur[i] + q->g[i] * q->m[i];
       if (q->save) {
         q->outX[frame + i] = xi;
         q->outY[frame + i] = dxdt;
@@ -120,7 +142,8 @@ static void pde_steps(void *ctx, int tid, int nth) {
       if (q->noiseLevel > 0) xn += q->noiseLevel * q->noise[frame + i];
       q->x[i] = xn;
     }
-    pde_tanh_rows(q->x, tNext, r0, r1);
+    if (q->w) pde_transfer_rows(q->x, q->w, q->h, tNext, q->u, r0, r1);
+    else pde_tanh_rows(q->x, tNext, r0, r1);
     par = 1 - par;
     ngnn_barrier_wait((ngnn_barrier *)q->barrier, nth);
   }

@@ -102,11 +102,15 @@ typedef struct {
  * PDE_N2 explicit Euler, `nSteps` steps: dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j),
  * x ← x + dt·dx/dt (+ noiseLevel·noise[k, i]). `t` holds tanh(x) double-buffered ([2, N], current
  * half `par`); with `save`, x and dx/dt before each step go to outX, outY [nSteps, N].
+ * PDE_N4 when w is non-NULL: dx_i/dt = −c_i x_i + b_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh((x_j − h_j)/w_j),
+ * `t` then holds the transfer tanh((x − h)/w) and `u` [N] the self term's tanh(x).
  */
 typedef struct {
   int N, nSteps, save, par;
   const float *W, *c, *s, *g;
+  const float *b, *w, *h; /* PDE_N4, else NULL */
   float *x, *t, *m, *outX, *outY;
+  float *u; /* PDE_N4, else NULL */
   const float *noise;
   float dt, noiseLevel;
   void *barrier; /* ngnn_barrier* */

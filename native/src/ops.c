@@ -300,14 +300,15 @@ napi_value js_adam(napi_env env, napi_callback_info info) {
 }
 
 /**
- * pdeSteps(h, N, nSteps, save, par, W, x, t, m, c, s, g, outX, outY, noise | null, dt, noiseLevel):
- * nSteps PDE_N2 Euler steps (kern_pde.h); nSteps = 0 sets t[par] = tanh(x).
+ * pdeSteps(h, N, nSteps, save, par, W, x, t, m, c, s, g, outX, outY, noise | null, dt, noiseLevel,
+ * b | null, w | null, h | null, u | null): nSteps PDE_N2 Euler steps (kern_pde.h), PDE_N4 ones with
+ * b, w, h, u; nSteps = 0 sets t[par] = tanh(x) (PDE_N4: the transfer, and u = tanh(x)).
  */
 napi_value js_pde_steps(napi_env env, napi_callback_info info) {
   args_t a;
   ngnn_pde q;
   memset(&q, 0, sizeof q);
-  if (!args_get(env, info, 17, &a)) return NULL;
+  if (!args_get(env, info, 21, &a)) return NULL;
   backend *b = backend_of(&a);
   q.N = arg_int(&a, 1, "N", 1, 1 << 20);
   q.nSteps = arg_int(&a, 2, "nSteps", 0, 1 << 30);
@@ -326,6 +327,11 @@ napi_value js_pde_steps(napi_env env, napi_callback_info info) {
   q.dt = (float)arg_num(&a, 15, "dt");
   q.noiseLevel = (float)arg_num(&a, 16, "noiseLevel");
   q.noise = arg_f32(&a, 14, "noise", q.noiseLevel > 0 ? frames : 0, !(q.noiseLevel > 0), NULL);
+  q.w = arg_f32(&a, 18, "w", N, 1, NULL);
+  const int n4 = q.w != NULL; /* PDE_N4: b, h and u too */
+  q.b = arg_f32(&a, 17, "b", n4 ? N : 0, !n4, NULL);
+  q.h = arg_f32(&a, 19, "h", n4 ? N : 0, !n4, NULL);
+  q.u = arg_f32(&a, 20, "u", n4 ? N : 0, !n4, NULL);
   if (a.failed) return NULL;
   ngnn_barrier bar;
   atomic_init(&bar.count, 0);

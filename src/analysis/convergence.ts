@@ -15,7 +15,7 @@ import type { SignalModel, TypeParams } from "../signal/signal-model.js";
 import type { TrainingData } from "../train/data.js";
 import { makeSchedule } from "../train/schedule.js";
 import { train } from "../train/trainer.js";
-import { evaluate, truthFor } from "./evaluate.js";
+import { evalSettings, evaluate, truthFor } from "./evaluate.js";
 import { compareRollouts } from "./generalisation.js";
 
 export const R2_THRESHOLDS = ["0.9", "0.99", "0.999"] as const;
@@ -84,14 +84,7 @@ export async function measureConvergence(o: ConvergenceOptions): Promise<Converg
   const p = new ParamSet(o.model.modelShape(data.N, config.graph_model), backend);
   loadCheckpoint(join(o.outDir, result.interrupted ? interruptedName(0, it) : checkpointName(0, it)), p);
   const truth = truthFor(o.model, o.params, data.W, data.types, data.nTypes);
-  const pl = config.plotting;
-  const ev = evaluate(backend, p, truth, {
-    xnorm: data.xnorm,
-    g: o.model.correctionGain(o.params),
-    phiRange: pl.mlp0_xlim as [number, number],
-    psiRange: pl.mlp1_xlim as [number, number],
-    clusterThreshold: config.training.cluster_distance_threshold,
-  });
+  const ev = evaluate(backend, p, truth, evalSettings(config, data.xnorm, o.model.correctionGain(o.params)));
   const system = o.model.trueSystem(data.W, data.types, o.params);
   const rollout = compareRollouts(backend, p, system, data.x.subarray(0, data.N), 400, data.deltaT);
   const phi = ev.phiRmseByType;

@@ -7,6 +7,30 @@ import { clusterEmbeddings, evaluate, psiPlateau } from "./evaluate.js";
 
 const f64 = referenceBackend("f64");
 
+/**
+ * PDE_N4's psi*([x, a]) = x + c·a_0 exactly (relu(z) − relu(−z), z = x + c·a_0), so that upper_j =
+ * max |psi*| on [0.8·xnorm, xnorm] = xnorm + c·a_j0 differs per sender.
+ */
+function affinePsiModel(N: number, c: number): ParamSet {
+  const shape: ModelShape = {
+    N,
+    embeddingDim: 2,
+    psi: { sizes: [3, 2, 2, 1] },
+    phi: { sizes: [3, 4, 4, 1] },
+    psiEmbedding: true,
+  };
+  const p = new ParamSet(shape, f64);
+  initParams(p, 1);
+  const [W0, b0, W1, b1, W2, b2] = p.psi;
+  W0.set([1, c, 0, -1, -c, 0]);
+  b0.fill(0);
+  W1.set([1, 0, 0, 1]);
+  b1.fill(0);
+  W2.set([1, -1]);
+  b2.fill(0);
+  return p;
+}
+
 /** psi*(x) = relu(x) − relu(−x) = x exactly: layer 0 = [1, −1] then identity-like layers. */
 function identityPsiModel(N: number): ParamSet {
   const shape: ModelShape = { N, embeddingDim: 2, psi: { sizes: [1, 2, 2, 1] }, phi: { sizes: [3, 4, 4, 1] } };
@@ -42,6 +66,38 @@ describe("evaluation", () => {
     expect(ev.raw!.slope).toBeCloseTo(10 / 9, 5);
     expect(ev.phiRmseByType).toBeNull();
     expect(ev.clustering.accuracy).toBeNull();
+  });
+
+  it("PDE_N4: corrects W per presynaptic column by upper_j/g, upper_j = max |psi*([r, a_j])| (the empty-range fallback)", () => {
+    const N = 8;
+    const p = affinePsiModel(N, 1);
+    for (let j = 0; j < N; j++) p.a[2 * j] = j / 4; // upper_j = 10 + j/4
+    const r = new Rng(3, 0);
+    const W = Float32Array.from({ length: N * N }, (_, k) => (k % (N + 1) === 0 ? 0 : r.normal()));
+    // Learned W*_ij = W_ij·g/upper_j: corrected slope 1; raw W* is not a multiple of W.
+    p.W.set(W.map((w, k) => (w * 10) / (10 + (k % N) / 4)));
+    const settings = { xnorm: 10, g: 10, phiRange: [-5, 5] as const, psiRange: [-5, 5] as const, clusterThreshold: 0.1 };
+    const norm = { method: "max", xStart: 25, xStop: 30 };
+    const ev = evaluate(f64, p, { W }, { ...settings, norm });
+    expect(ev.psiNorm).toEqual({ method: "max", range: [250, 300], fallback: true, perNeuron: true });
+    Array.from(ev.psiUpper).forEach((u, j) => expect(u).toBeCloseTo(10 + j / 4, 5));
+    expect(ev.psiPlateau).toBeCloseTo(10 + 3.5 / 4, 5);
+    expect(ev.corrected!.slope).toBeCloseTo(1, 5);
+    expect(ev.corrected!.r2).toBeCloseTo(1, 8);
+    expect(ev.raw!.r2).toBeLessThan(0.999);
+    // The psi* curves divided by upper_j, one per neuron.
+    expect(ev.psi.nCurves).toBe(N);
+    expect(ev.psi.y[3 * 101 + 100]).toBeCloseTo((5 + 3 / 4) / (10 + 3 / 4), 5);
+    expect(ev.psiRmseByType).toBeNull();
+    // With types and true transfers: RMSE per type and fitted widths.
+    const types = Int32Array.of(0, 0, 0, 0, 1, 1, 1, 1);
+    const truth = { W, types, nTypes: 2, psi: [(x: number) => x / 10, (x: number) => Math.tanh(x / 4)] };
+    p.a.fill(0); // psi* = x, upper = 10: psi*/upper = x/10
+    const ev2 = evaluate(f64, p, truth, { ...settings, norm });
+    expect(ev2.psiRmseByType![0]).toBeCloseTo(0, 6);
+    expect(ev2.psiRmseByType![1]).toBeGreaterThan(0.1);
+    expect(ev2.psiRmse).toBeCloseTo(Math.sqrt(ev2.psiRmseByType![1] ** 2 / 2), 10);
+    expect(ev2.psiWidthByType![0]).toBeGreaterThan(50); // a straight line: tanh of a very wide transfer
   });
 
   it("clusters embeddings and scores them against the true types", () => {

@@ -1,11 +1,11 @@
 /**
  * The data of one column of the training montage (Supp Fig 1) for one checkpoint: embeddings,
- * phi* and psi* curves, and W corrected with the FINAL model's ψ̄/g and slope (so the slope drift
+ * phi* and psi* curves, and W corrected with the FINAL model's ψ̄_j/g and slope (so the slope drift
  * of early checkpoints shows, as in the paper), with its fit against the true W.
  */
 import { type OlsFit, connectivityFit } from "../core/regression.js";
 import type { Backend } from "../kernels/backend.js";
-import { type CurveWorkspace, samplePhi, samplePsi } from "../model/curves.js";
+import { type CurveWorkspace, samplePhi, samplePsiCurves } from "../model/curves.js";
 import type { ParamSet } from "../model/params.js";
 import { type Evaluation, correctedW } from "./evaluate.js";
 
@@ -14,9 +14,9 @@ export interface MontageColumn {
   a: Float32Array;
   /** phi* on rPhi for every neuron [N, nR]. */
   phi: Float32Array;
-  /** psi*(rPsi)/ψ̄ of the final model. */
+  /** psi*(rPsi)/ψ̄ with the final model's ψ̄ [nR], or PDE_N4's psi*([rPsi, a_n])/ψ̄_n [N, nR]. */
   psi: Float32Array;
-  /** W*·ψ̄/g/slope of the final model, diagonal 0 [N, N]. */
+  /** W*_ij·ψ̄_j/g/slope of the final model, diagonal 0 [N, N]. */
   W: Float32Array;
   /** Learned against true W, when the truth is known. */
   fit?: OlsFit;
@@ -29,16 +29,24 @@ export function montageColumn(
   curves: CurveWorkspace,
   rPhi: Float32Array,
   rPsi: Float32Array,
-  final: Pick<Evaluation, "psiPlateau" | "corrected">,
+  final: Pick<Evaluation, "psiUpper" | "corrected">,
   g: number,
   trueW?: ArrayLike<number>,
 ): MontageColumn {
   const N = p.shape.N;
-  const W = correctedW(p.W, N, final.psiPlateau / g / (final.corrected?.slope ?? 1));
+  const slope = final.corrected?.slope ?? 1;
+  const W = correctedW(
+    p.W,
+    N,
+    Array.from(final.psiUpper, (u) => u / g / slope),
+  );
+  const { Y: psi } = samplePsiCurves(backend, p, rPsi);
+  const nR = rPsi.length;
+  for (let k = 0; k < psi.length; k++) psi[k] /= final.psiUpper[Math.floor(k / nR)];
   return {
     a: Float32Array.from(p.a),
     phi: samplePhi(backend, p, curves, rPhi),
-    psi: samplePsi(backend, p, rPsi).map((v) => v / final.psiPlateau),
+    psi,
     W,
     fit: trueW ? connectivityFit(W, trueW, N) : undefined,
   };

@@ -15,6 +15,7 @@ import { activityTraces } from "../plot/activity.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { eigenSpectrum } from "../plot/spectrum.js";
 import { setAsideDerived } from "../run-folder/supersede.js";
+import { signalModel } from "../signal/registry.js";
 import { DATASET_FILES, readDatasetMeta } from "../simulate/dataset.js";
 import { generate } from "../simulate/generate.js";
 import { type RunContext, onRunFolder } from "./command.js";
@@ -65,6 +66,7 @@ async function generateRun({ loaded, paths, configFile, log }: RunContext, opts:
     const bar = new ProgressBar("simulate", warmup + sim.n_frames + 1, "frames", process.stderr, !opts.quiet);
     const before = existsSync(join(paths.data, DATASET_FILES.meta)) ? datasetFingerprint(paths.data) : undefined;
     const result = await generate(loaded, {
+      model: signalModel(loaded.config, loaded.file),
       outDir: paths.data,
       force: opts.force,
       threads: opts.threads,
@@ -101,7 +103,8 @@ async function drawGenerateFigures(
   if (N <= MAX_EIGEN_N) {
     const e = eigenvalues(W, N);
     const rho = spectralRadius(e.re, e.im);
-    log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(loaded.config.simulation.params[0][0] * rho).toFixed(2)})`);
+    const g = signalModel(loaded.config, loaded.file).correctionGain(loaded.config.simulation.params);
+    log(`spectral radius of W: ${rho.toFixed(4)} (g·ρ(W) = ${(g * rho).toFixed(2)})`);
     await figures.save("eigenvalues", () => eigenSpectrum(e.re, e.im));
   } else {
     log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);

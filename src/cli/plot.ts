@@ -6,14 +6,14 @@
  * Per-type colours follow plotting.colormap (tab10, tab20).
  */
 import { type EdgeMetrics, type EdgeScore, TRUTH_FREE_RULE } from "../analysis/edges.js";
-import { type EvalSettings, type Evaluation, evaluate } from "../analysis/evaluate.js";
+import { type EvalSettings, type Evaluation, evalSettings, evaluate } from "../analysis/evaluate.js";
 import { montageColumn } from "../analysis/montage.js";
 import { linspace } from "../core/stats.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { CurveWorkspace } from "../model/curves.js";
 import { ParamSet } from "../model/params.js";
 import type { Colormap } from "../plot/colors.js";
-import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "../plot/functions.js";
+import { embeddingPanel, phiPanel, psiByNeuronPanel, psiPanel, r2Curve } from "../plot/functions.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { rasterScatter } from "../plot/scatter.js";
 import { fmt } from "../plot/svg.js";
@@ -58,13 +58,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     loadCheckpoint(chosen.path, p);
     log(`evaluating ${chosen.path}${Number.isFinite(chosen.totalIterations) ? ` (${chosen.totalIterations} iterations)` : ""}`);
     const pl = loaded.config.plotting;
-    const settings: EvalSettings = {
-      xnorm: summary.xnorm,
-      g: model.correctionGain(params),
-      phiRange: pl.mlp0_xlim as [number, number],
-      psiRange: pl.mlp1_xlim as [number, number],
-      clusterThreshold: loaded.config.training.cluster_distance_threshold,
-    };
+    const settings = evalSettings(loaded.config, summary.xnorm, model.correctionGain(params));
     const ev = evaluate(backend, p, truth, settings);
     const figures = figureSaver(paths.figures, log);
     const save = figures.save;
@@ -98,9 +92,12 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         yDomain: pl.mlp0_ylim as [number, number],
       }),
     );
-    await save("fig2h_psi", () =>
-      psiPanel(ev.psi.r, ev.psi.y, { xDomain: settings.psiRange as [number, number], yDomain: pl.mlp1_ylim as [number, number] }),
-    );
+    const psiDomains = { xDomain: settings.psiRange as [number, number], yDomain: pl.mlp1_ylim as [number, number] };
+    if (ev.psi.nCurves > 1) {
+      await save("supp13h_psi", () =>
+        psiByNeuronPanel(ev.psi.r, ev.psi.y, truth.types, [...(truth.psi ?? [])], { colormap, ...psiDomains }),
+      );
+    } else await save("fig2h_psi", () => psiPanel(ev.psi.r, ev.psi.y, psiDomains));
 
     // Training curve and montage (Supp Fig 1) from what training wrote.
     const recs = readRecordings(paths.trainingMetrics).filter((r) => r.W_r2 !== null);
@@ -129,6 +126,12 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
               slope_raw: ev.raw.slope,
               psi_plateau: ev.psiPlateau,
               g: settings.g,
+              psi_norm: {
+                method: ev.psiNorm.method,
+                range: ev.psiNorm.range,
+                fallback: ev.psiNorm.fallback,
+                per_neuron: ev.psiNorm.perNeuron,
+              },
             }
           : null,
       clustering: {
@@ -143,6 +146,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
       functions: {
         phi_rmse_by_type: ev.phiRmseByType,
         psi_rmse: ev.psiRmse,
+        ...(ev.psiRmseByType ? { psi_rmse_by_type: ev.psiRmseByType, psi_width_by_type: ev.psiWidthByType } : {}),
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },
@@ -178,7 +182,9 @@ function edgeResults(e: EdgeMetrics): EdgeResults {
 
 function logSummary(log: (s: string) => void, ev: Evaluation, m: EvaluationMetrics): void {
   const f = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? "—" : v.toFixed(d));
-  log(`ψ* plateau ψ̄ = ${fmt(ev.psiPlateau, 4)}`);
+  const n = ev.psiNorm;
+  const how = `${n.fallback ? "max |ψ*| (the norm_x range is empty)" : n.method} on [${fmt(n.range[0], 3)}, ${fmt(n.range[1], 3)}]`;
+  log(`ψ* plateau ψ̄ = ${fmt(ev.psiPlateau, 4)}${n.perNeuron ? ` (median over senders of ψ̄_j: ${how})` : ""}`);
   if (m.connectivity) {
     const c = m.connectivity;
     log(`W: R² ${f(c.r2, 4)}, slope ${f(c.slope)} (raw: R² ${f(c.r2_raw, 4)}, slope ${f(c.slope_raw)})`);
@@ -199,7 +205,10 @@ function logSummary(log: (s: string) => void, ev: Evaluation, m: EvaluationMetri
     log(`  W R² on true non-zeros ${f(e.r2Nonzero, 4)}, RMS of W* on true zeros ${e.rmsOnZeros.toPrecision(3)}`);
   }
   if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => f(v)).join(", ")}`);
-  log(`ψ*/ψ̄ RMSE against tanh: ${f(m.functions.psi_rmse)}`);
+  if (m.functions.psi_rmse_by_type) {
+    log(`ψ*/ψ̄ RMSE by sending type against its tanh((x − h)/w): ${m.functions.psi_rmse_by_type.map((v) => f(v)).join(", ")}`);
+    log(`ψ* width by type (fit k·tanh(x/w)): ${(m.functions.psi_width_by_type ?? []).map((v) => f(v, 2)).join(", ")}`);
+  } else log(`ψ*/ψ̄ RMSE against tanh: ${f(m.functions.psi_rmse)}`);
 }
 
 /** Supp Fig 1 over the reference's montage checkpoints, each corrected with the final model's ψ̄ and slope. */
@@ -232,5 +241,6 @@ function montageFigure(
     truePhi: [...(truth.phi ?? [])],
     trueW: truth.W,
     colormap,
+    ...(final.psi.nCurves > 1 ? { truePsi: [...(truth.psi ?? [])] } : {}),
   });
 }

@@ -68,7 +68,7 @@ function resultRows(m: Results, e: Experiment, paper: PaperNumbers): [string, st
     ],
     ["clustering accuracy cut at K clusters (ours)", kFixedText(m.clustering), "—"],
     ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
-    ["ψ*/ψ̄ RMSE against tanh", num(m.functions?.psi_rmse), "—"],
+    ...psiRows(m),
     ["rollout R² (slope), step 400", fitText(m.rollout?.t400), fitText(paper.rollout?.t400)],
     ["rollout R² (slope), step 800", fitText(m.rollout?.t800), fitText(paper.rollout?.t800)],
     ...Object.entries(e.generalisation).flatMap(([key, c]): [string, string, string][] => {
@@ -80,6 +80,16 @@ function resultRows(m: Results, e: Experiment, paper: PaperNumbers): [string, st
         [`${label} weights kept`, g?.weights.toLocaleString("en-US") ?? "—", c.paper?.weights.toLocaleString("en-US") ?? "—"],
       ];
     }),
+  ];
+}
+
+/** psi* recovery: against tanh (PDE_N2), or per sending type with the fitted widths (PDE_N4). */
+function psiRows(m: Results): [string, string, string][] {
+  const f = m.functions;
+  if (!f?.psi_rmse_by_type) return [["ψ*/ψ̄ RMSE against tanh", num(f?.psi_rmse), "—"]];
+  return [
+    ["ψ*/ψ̄ⱼ RMSE by sending type, against tanh((x − h)/w)", f.psi_rmse_by_type.map((v) => num(v)).join(" / "), "—"],
+    ["ψ* width by type (fit k·tanh(x/w))", (f.psi_width_by_type ?? []).map((v) => num(v, 2)).join(" / ") || "—", "—"],
   ];
 }
 

@@ -229,14 +229,16 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Features this implementation supports so far; anything else fails with "not implemented yet". */
+/**
+ * Simulation features this implementation supports so far; anything else fails with "not
+ * implemented yet". The signal model (graph_model.signal_model_name) and its simulation.params
+ * are checked by the model (signal/registry.ts: signalModel).
+ */
 export function requireImplemented(config: Config, file: string): void {
   const sim = config.simulation;
-  const gm = config.graph_model;
   const fail = (what: string) => {
     throw new ConfigError(`${file}: ${what} is not implemented yet`);
   };
-  if (gm.signal_model_name !== "PDE_N2") fail(`graph_model.signal_model_name: ${JSON.stringify(gm.signal_model_name)}`);
   if (!["Lorentz", "Gaussian", "uniform"].includes(sim.connectivity_type) && !sim.connectivity_file) {
     fail(`simulation.connectivity_type: ${JSON.stringify(sim.connectivity_type)} (supported: Lorentz, Gaussian, uniform)`);
   }
@@ -244,14 +246,10 @@ export function requireImplemented(config: Config, file: string): void {
   if (sim.phi !== "tanh") fail(`simulation.phi: ${JSON.stringify(sim.phi)} (supported: tanh)`);
   if (config.training.measurement_noise_level > 0) fail("training.measurement_noise_level > 0");
   if (sim.shuffle_neuron_types) fail("simulation.shuffle_neuron_types");
-  for (const [i, p] of sim.params.entries()) {
-    if (p.length !== 3)
-      throw new ConfigError(`${file}: simulation.params[${i}] must be [g, s, c] for PDE_N2, got ${p.length} values`);
-  }
-  if (sim.params.length < sim.n_neuron_types) {
-    throw new ConfigError(`${file}: simulation.params has ${sim.params.length} rows but n_neuron_types is ${sim.n_neuron_types}`);
-  }
 }
+
+/** The methods of plotting.norm_method (the psi* normalisation of the evaluation: analysis/normalise.ts). */
+export const PSI_NORM_METHODS = ["max", "median", "mean", "plateau"] as const;
 
 /** Loss coefficients the reference's training of these models never reads: any value is accepted. */
 export const INERT_COEFFS: ReadonlySet<string> = new Set([
@@ -261,14 +259,16 @@ export const INERT_COEFFS: ReadonlySet<string> = new Set([
   "coeff_phi_weight_L1_rate",
 ]);
 
-/** Training features this implementation supports; anything else fails with "not implemented yet". */
+/**
+ * Training features this implementation supports; anything else fails with "not implemented yet".
+ * The signal model and its loss terms are checked by the model (signal/registry.ts).
+ */
 export function requireTrainable(config: Config, file: string): void {
   const gm = config.graph_model;
   const t = config.training;
   const fail = (what: string) => {
     throw new ConfigError(`${file}: ${what} is not implemented yet`);
   };
-  if (gm.signal_model_name !== "PDE_N2") fail(`graph_model.signal_model_name: ${JSON.stringify(gm.signal_model_name)}`);
   if (gm.MLP_activation !== "relu") fail(`graph_model.MLP_activation: ${JSON.stringify(gm.MLP_activation)} (supported: relu)`);
   if (gm.lin_edge_positive) fail("graph_model.lin_edge_positive");
   if (gm.aggr_type !== "add") fail(`graph_model.aggr_type: ${JSON.stringify(gm.aggr_type)}`);
@@ -298,6 +298,10 @@ export function requireTrainable(config: Config, file: string): void {
   if (t.sparsity !== "none" && t.cluster_method !== "distance_plot") {
     fail(`training.cluster_method: ${JSON.stringify(t.cluster_method)} (supported: distance_plot)`);
   }
+  // The evaluation's psi* normalisation, refused before a training rather than after it.
+  const norm = config.plotting.norm_method;
+  if (!(PSI_NORM_METHODS as readonly string[]).includes(norm))
+    fail(`plotting.norm_method: ${JSON.stringify(norm)} (supported: ${PSI_NORM_METHODS.join(", ")})`);
   if (t.sparsity !== "none" && t.cluster_connectivity !== "single")
     fail(`training.cluster_connectivity: ${JSON.stringify(t.cluster_connectivity)}`);
 }

@@ -31,6 +31,10 @@ describe("experiments", () => {
           expect(b.training[k], `${small}: training.${k}`).toBe(a.training[k]);
         expect(b.training.cluster_distance_threshold, small).toBe(a.training.cluster_distance_threshold);
         expect(b.plotting.colormap, small).toBe(a.plotting.colormap);
+        expect(b.graph_model.signal_model_name, small).toBe(a.graph_model.signal_model_name);
+        expect(b.simulation.params, small).toEqual(a.simulation.params);
+        for (const k of ["norm_method", "norm_x_start", "norm_x_stop", "mlp1_xlim"] as const)
+          expect(b.plotting[k], `${small}: plotting.${k}`).toEqual(a.plotting[k]);
         // Its labels and paper numbers are its full config's.
         expect(labelOf(e, small) === labelOf(e, full) || e.labels?.[small] !== undefined).toBe(true);
         expect(paperOf(e, small)).toBe(paperOf(e, full));
@@ -38,8 +42,9 @@ describe("experiments", () => {
     }
   });
 
-  it("are listed in the paper's order: fig2, supp3, supp7, supp8, supp10, supp12", () => {
-    expect(EXPERIMENTS.map((e) => e.id)).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12"]);
+  it("are listed in the paper's order: fig2, supp3, supp7, supp8, supp10, supp12, supp13", () => {
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12", "supp13"]);
+    expect(experimentOfConfig("supp13_transfer").id).toBe("supp13");
     expect(experimentOfConfig("signal_fig_supp_8_3").id).toBe("supp8");
     expect(experimentOfConfig("supp8_fill_05").id).toBe("supp8");
     expect(labelOf(experimentById("supp8")!, "supp8_fill_05")).toBe("5 %");

@@ -6,9 +6,10 @@ import { supp7 } from "./supp7.js";
 import { supp8 } from "./supp8.js";
 import { supp10 } from "./supp10.js";
 import { supp12 } from "./supp12.js";
+import { supp13 } from "./supp13.js";
 
 /** Implemented experiments, in the paper's order; the others are added here. */
-export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12];
+export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12, supp13];
 
 export function experimentById(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -1,7 +1,8 @@
 /**
- * The learned functions sampled on a grid: phi*([r, a_n]) for every neuron n, and psi*(r). Both
- * evaluate an MLP on inputs [r, a_n] (d embedding columns, d = 0 for PDE_N2's psi*) in chunks of
- * neurons, so one sampler serves the evaluation, the training montage and the clustering step.
+ * The learned functions sampled on a grid: phi*([r, a_n]) for every neuron n, and psi*(r) (PDE_N2)
+ * or psi*([r, a_n]) for every neuron (PDE_N4). All evaluate an MLP on inputs [r, a_n] (d embedding
+ * columns, d = 0 for PDE_N2's psi*) in chunks of neurons, so one sampler serves the evaluation,
+ * the training montage and the clustering step.
  */
 import type { Arr, Backend, MlpShape } from "../kernels/backend.js";
 import type { ParamSet } from "./params.js";
@@ -78,6 +79,23 @@ export function samplePhi(backend: Backend, p: ParamSet, ws: CurveWorkspace, rs:
 
 /** psi*(r) for each r: [nR] (PDE_N2's psi* takes x_j only). */
 export function samplePsi(backend: Backend, p: ParamSet, rs: Float32Array): Float32Array {
+  if (p.shape.psiEmbedding) throw new Error("samplePsi: psi* takes [x_j, a_j]: use samplePsiCurves");
   const ws = new CurveWorkspace(backend, p, rs.length, rs.length, p.shape.psi, 1);
   return sampleCurves(backend, p.psi, ws, rs, p.a, 0, 1);
+}
+
+/**
+ * psi* curves [nCurves, nR]: PDE_N4's psi*([rs[k], a_n]) for every neuron n (nCurves = N), or
+ * PDE_N2's one curve psi*(rs[k]) (nCurves = 1). `ws`, when given, must be a psi* workspace
+ * (mlp = p.shape.psi) for rs.length points.
+ */
+export function samplePsiCurves(
+  backend: Backend,
+  p: ParamSet,
+  rs: Float32Array,
+  ws?: CurveWorkspace,
+): { Y: Float32Array; nCurves: number } {
+  if (!p.shape.psiEmbedding) return { Y: samplePsi(backend, p, rs), nCurves: 1 };
+  const w = ws ?? new CurveWorkspace(backend, p, rs.length, 1 << 16, p.shape.psi);
+  return { Y: sampleCurves(backend, p.psi, w, rs, p.a, p.shape.embeddingDim, p.shape.N), nCurves: p.shape.N };
 }

@@ -1,8 +1,11 @@
 /**
  * The signal-propagation GNN of the paper, dense form:
- *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*(x_j)
- * For a batch X: [B, N] of frames: P = psi*(X) (B·N evaluations, never one per edge),
- * M = P Wᵀ, F = phi*([X, a]), pred = F + M.
+ *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*(x_j)          (PDE_N2)
+ *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*([x_j, a_j])   (PDE_N4: shape.psiEmbedding)
+ * For a batch X: [B, N] of frames: P = psi*(X) or psi*([X, a]) (B·N evaluations, never one per
+ * edge: psi* depends on the sender only), M = P Wᵀ, F = phi*([X, a]), pred = F + M. The inputs
+ * [x_{b,j}, a_j] of psi* are those of phi*, so PDE_N4 evaluates both MLPs on one input array, and
+ * a_j also gets a gradient through psi*'s input gradient.
  *
  * Loss (spec 4.3, variants §0.3): L = ‖pred − Y‖₂ (un-squared Frobenius norm over all B·N
  * entries) + the regularisers of regularisers.ts (phi-zero, edge_diff, W L1) whose coefficients
@@ -73,11 +76,16 @@ export class Workspace {
 export function forward(backend: Backend, p: ParamSet, ws: Workspace, X: Arr, B: number, pred: Arr): void {
   const { N, embeddingDim: d, psi, phi } = p.shape;
   const BN = B * N;
-  backend.mlpForward(psi, p.psi, X, BN, ws.psiActs, ws.P);
-  backend.messages(p.W, ws.P, B, N, ws.M);
   fillPhiInput(ws.phiIn, X, p.a, B, N, d);
+  backend.mlpForward(psi, p.psi, psiInput(p, ws, X), BN, ws.psiActs, ws.P);
+  backend.messages(p.W, ws.P, B, N, ws.M);
   backend.mlpForward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.F);
   for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + ws.M[k];
+}
+
+/** psi*'s inputs: X [B, N] (PDE_N2), or [x_{b,j}, a_j] = ws.phiIn [B, N, 1 + d] (PDE_N4). */
+function psiInput(p: ParamSet, ws: Workspace, X: Arr): Arr {
+  return p.shape.psiEmbedding ? ws.phiIn : X;
 }
 
 /** phiIn[b, i, :] = [x_{b,i}, a_i]. */
@@ -112,7 +120,6 @@ export function lossAndGrad(
 ): LossParts {
   const { N, embeddingDim: d, psi, phi } = p.shape;
   const BN = B * N;
-  const w = 1 + d;
   forward(backend, p, ws, X, B, ws.G);
   // Residual R = pred − Y (in G), its norm, then G = dL/dpred = R / ‖R‖.
   let rr = 0;
@@ -132,20 +139,31 @@ export function lossAndGrad(
   const fused = coeffs.WL1 === 0 && adam?.stepWFused(p, ws.G, ws.P, B, ws.dP);
   if (!fused) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
   const WL1 = coeffs.WL1 !== 0 ? wL1Term(p.W, grad.W, coeffs.WL1) : 0;
+  const psiIn = psiInput(p, ws, X);
   let edgeDiff = 0;
   if (coeffs.edgeDiff !== 0) {
     ws.shifted ??= new ShiftedPsi(backend, psi, BN);
-    edgeDiff = edgeDiffTerm(backend, p, grad, ws.shifted, X, ws.P, ws.dP, B, coeffs.edgeDiff, coeffs.edgeDelta);
+    edgeDiff = edgeDiffTerm(backend, p, grad, ws.shifted, psiIn, ws.P, ws.dP, ws.psiActs, B, coeffs.edgeDiff, coeffs.edgeDelta);
   }
-  backend.mlpBackward(psi, p.psi, X, BN, ws.psiActs, ws.dP, grad.psi);
+  if (p.shape.psiEmbedding) {
+    // Messages through psi*([x_j, a_j]): d(a_j) from psi*'s input gradient (dPhiIn as scratch).
+    backend.mlpBackward(psi, p.psi, psiIn, BN, ws.psiActs, ws.dP, grad.psi, ws.dPhiIn);
+    addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
+  } else backend.mlpBackward(psi, p.psi, psiIn, BN, ws.psiActs, ws.dP, grad.psi);
   // Update function: dF = G; d(a_i) from the input gradient of phi*.
   backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < N; i++) {
-      for (let e = 0; e < d; e++) grad.a[i * d + e] += ws.dPhiIn[(b * N + i) * w + 1 + e];
-    }
-  }
+  addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
   const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
   const regul = phiZero + edgeDiff + WL1;
   return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+}
+
+/** da[i, e] += Σ_b dIn[b, i, 1 + e]: the embedding columns of an input gradient dIn [B, N, 1 + d]. */
+function addEmbeddingGrad(da: Arr, dIn: Arr, B: number, N: number, d: number): void {
+  const w = 1 + d;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < N; i++) {
+      for (let e = 0; e < d; e++) da[i * d + e] += dIn[(b * N + i) * w + 1 + e];
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, hasNumpy, python, tempDir } from "../../test/helpers.js";
+import { ROOT, hasNumpy, python, randomProblem, tempDir } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
@@ -105,6 +105,45 @@ describe("GNN model (reference backend)", () => {
         expect(pred[b * 5 + i]).toBeCloseTo(expected, 12);
       }
     }
+  });
+
+  it("PDE_N4: pred = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*([x_j, a_j]) (per-neuron psi* equals the per-edge form)", () => {
+    const N = 5;
+    const B = 2;
+    const { p, X } = randomProblem(f64, N, B, 3, 4, true);
+    const ws = new Workspace(p, B, f64);
+    const pred = f64.alloc(B * N);
+    forward(f64, p, ws, X, B, pred);
+    const mlp = (layers: Arr[], input: number[]) => {
+      let h = input;
+      for (let l = 0; 2 * l < layers.length; l++) {
+        const W = layers[2 * l];
+        const b = layers[2 * l + 1];
+        const out = Array.from(b, (bo, o) => bo + h.reduce((acc, v, k) => acc + W[o * h.length + k] * v, 0));
+        h = 2 * l + 2 < layers.length ? out.map((z) => Math.max(0, z)) : out;
+      }
+      return h[0];
+    };
+    const a = (n: number) => [p.a[2 * n], p.a[2 * n + 1]];
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < N; i++) {
+        let msg = 0;
+        for (let j = 0; j < N; j++) if (j !== i) msg += p.W[i * N + j] * mlp(p.psi, [X[b * N + j], ...a(j)]);
+        expect(pred[b * N + i]).toBeCloseTo(mlp(p.phi, [X[b * N + i], ...a(i)]) + msg, 12);
+      }
+    }
+  });
+
+  it("shapes PDE_N4's psi* [x_j, a_j] → 64 → 64 → 1 and refuses an input_size that does not fit", () => {
+    const gm = { ...loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.graph_model, input_size: 3 };
+    const shape = modelShape(1000, gm, true);
+    expect(shape.psi.sizes).toEqual([3, 64, 64, 1]);
+    expect(shape.psiEmbedding).toBe(true);
+    expect(tensorSpecs(shape).find((t) => t.name === "lin_edge.layers.0.weight")?.shape).toEqual([64, 3]);
+    expect(() => modelShape(1000, { ...gm, input_size: 1 }, true)).toThrowError(
+      "graph_model.input_size must be 1 + embedding_dim = 3 (psi* takes [x_j, a_j]), got 1",
+    );
+    expect(() => modelShape(1000, gm)).toThrowError(/graph_model\.input_size = 3: .*not implemented/);
   });
 
   it("shapes the model of configs/signal_fig_2.yaml as the reference's Figure 2 checkpoint", () => {

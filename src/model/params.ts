@@ -3,7 +3,8 @@
  * state_dict so that checkpoints cross between the two:
  *   W                          [N, N]   learned connectivity (row = receiving neuron), diagonal 0
  *   a                          [N, d]   per-neuron embeddings (d = embedding_dim = 2)
- *   lin_edge.layers.{l}.weight [out, in], .bias [out]   psi*: x_j → message (1 → 64 → 64 → 1)
+ *   lin_edge.layers.{l}.weight [out, in], .bias [out]   psi*: x_j → message (1 → 64 → 64 → 1);
+ *                                                       PDE_N4: [x_j, a_j] → message (3 → 64 → 64 → 1)
  *   lin_phi.layers.{l}.weight  [out, in], .bias [out]   phi*: [x_i, a_i] → update (3 → 64 → 64 → 1)
  * All tensors are views into one flat buffer (`data`), so gradients and Adam moments share the
  * same layout.
@@ -14,8 +15,10 @@ import type { Arr, Backend, MlpShape } from "../kernels/backend.js";
 export interface ModelShape {
   N: number;
   embeddingDim: number;
-  /** psi* widths [1, hidden…, 1]. */
+  /** psi* widths [1, hidden…, 1], or [1 + embeddingDim, hidden…, 1] with psiEmbedding. */
   psi: MlpShape;
+  /** psi* takes the sender's embedding: psi*([x_j, a_j]) (PDE_N4); else psi*(x_j). */
+  psiEmbedding?: boolean;
   /** phi* widths [1 + embeddingDim, hidden…, 1]. */
   phi: MlpShape;
 }
@@ -27,7 +30,10 @@ export interface TensorSpec {
   size: number;
 }
 
-/** psi* and phi* shapes from the config's graph_model section (n_layers Linear layers of width hidden_dim). */
+/**
+ * psi* and phi* shapes from the config's graph_model section (n_layers Linear layers of width
+ * hidden_dim). With `psiEmbedding` psi* takes [x_j, a_j] (input_size = 1 + embedding_dim), else x_j.
+ */
 export function modelShape(
   N: number,
   gm: {
@@ -39,8 +45,14 @@ export function modelShape(
     input_size: number;
     input_size_update: number;
   },
+  psiEmbedding = false,
 ): ModelShape {
-  if (gm.input_size !== 1)
+  if (psiEmbedding && gm.input_size !== 1 + gm.embedding_dim) {
+    throw new Error(
+      `graph_model.input_size must be 1 + embedding_dim = ${1 + gm.embedding_dim} (psi* takes [x_j, a_j]), got ${gm.input_size}`,
+    );
+  }
+  if (!psiEmbedding && gm.input_size !== 1)
     throw new Error(`graph_model.input_size = ${gm.input_size}: psi* with inputs other than x_j is not implemented yet`);
   if (gm.input_size_update !== 1 + gm.embedding_dim) {
     throw new Error(
@@ -51,8 +63,9 @@ export function modelShape(
   return {
     N,
     embeddingDim: gm.embedding_dim,
-    psi: { sizes: widths(1, gm.hidden_dim, gm.n_layers) },
+    psi: { sizes: widths(gm.input_size, gm.hidden_dim, gm.n_layers) },
     phi: { sizes: widths(1 + gm.embedding_dim, gm.hidden_dim_update, gm.n_layers_update) },
+    ...(psiEmbedding ? { psiEmbedding } : {}),
   };
 }
 

@@ -10,9 +10,9 @@ import { type LossCoeffs, lossCoeffs } from "./regularisers.js";
 const f64 = referenceBackend("f64");
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
 
-/** Plain-loop psi*: layers [W0, b0, W1, b1, …], ReLU between layers, scalar in and out. */
-function mlp(layers: Arr[], x: number): number {
-  let h = [x];
+/** Plain-loop MLP: layers [W0, b0, W1, b1, …], ReLU between layers, input x (a scalar or a vector), scalar out. */
+function mlp(layers: Arr[], x: number | number[]): number {
+  let h = typeof x === "number" ? [x] : x;
   for (let l = 0; 2 * l < layers.length; l++) {
     const W = layers[2 * l];
     const b = layers[2 * l + 1];
@@ -26,8 +26,8 @@ function mlp(layers: Arr[], x: number): number {
  * Central finite differences of the total loss against lossAndGrad's gradient, tensor by tensor:
  * returns the relative error ‖fd − g‖ / ‖fd‖ of each (the masked diagonal of W checked to be 0).
  */
-function fdErrors(N: number, B: number, coeffs: LossCoeffs, seed = 5): Map<string, number> {
-  const s = randomProblem(f64, N, B, seed, 5);
+function fdErrors(N: number, B: number, coeffs: LossCoeffs, seed = 5, psiEmbedding = false): Map<string, number> {
+  const s = randomProblem(f64, N, B, seed, 5, psiEmbedding);
   lossAndGrad(f64, s.p, s.grad, s.ws, s.X, s.Y, B, coeffs);
   const loss = () => lossAndGrad(f64, s.p, new ParamSet(s.shape, f64), s.ws, s.X, s.Y, B, coeffs).total;
   const h = 1e-6;
@@ -159,5 +159,51 @@ describe("regularisers (reference backend, float64)", () => {
     // And the L1 term moved W: towards 0 overall.
     const l1 = (W: number[]) => W.reduce((acc, w) => acc + Math.abs(w), 0);
     expect(l1(fusedL1.W)).not.toBe(l1(ref.W));
+  });
+});
+
+describe("regularisers of PDE_N4's psi*([x_j, a_j]) (reference backend, float64)", () => {
+  const edge = lossCoeffs({ edgeDiff: 3, edgeDelta: 0.8 });
+  const all = lossCoeffs({ phiZero: 1, edgeDiff: 3, edgeDelta: 0.8, WL1: 0.05 });
+
+  it.each([
+    ["no regulariser", lossCoeffs(), 3],
+    ["edge_diff", edge, 3],
+    ["all terms", all, 3],
+    ["all terms, batch 1", all, 1],
+  ] as const)("%s: gradients (a through psi* included) equal central finite differences (rel. error < 1e-5)", (_, coeffs, B) => {
+    for (const [name, err] of fdErrors(6, B, coeffs, 5, true)) expect(err, name).toBeLessThan(1e-5);
+  });
+
+  it("edge_diff = Σ_b λ ‖relu(psi*([x_bj, a_j]) − psi*([x_bj + δ, a_j]))_j‖₂, its gradient reaching psi* only (not a)", () => {
+    const N = 7;
+    const B = 3;
+    const s = randomProblem(f64, N, B, 8, 5, true);
+    const gradOf = (c: LossCoeffs) => {
+      const g = new ParamSet(s.shape, f64);
+      return { parts: lossAndGrad(f64, s.p, g, s.ws, s.X, s.Y, B, c), g };
+    };
+    const { parts, g: withEdge } = gradOf(edge);
+    const base = gradOf(lossCoeffs()).g;
+    let edgeDiff = 0;
+    let active = 0;
+    for (let b = 0; b < B; b++) {
+      let rr = 0;
+      for (let j = 0; j < N; j++) {
+        const x = s.X[b * N + j];
+        const a = [s.p.a[2 * j], s.p.a[2 * j + 1]];
+        const r = Math.max(0, mlp(s.p.psi, [x, ...a]) - mlp(s.p.psi, [x + 0.8, ...a]));
+        if (r > 0) active++;
+        rr += r * r;
+      }
+      edgeDiff += 3 * Math.sqrt(rr);
+    }
+    expect(active).toBeGreaterThan(0);
+    expect(active).toBeLessThan(B * N);
+    expect(parts.edgeDiff).toBeCloseTo(edgeDiff, 12);
+    for (const spec of s.p.specs) {
+      const same = Array.from(withEdge.tensor(spec.name)).every((v, k) => v === base.tensor(spec.name)[k]);
+      expect(same, spec.name).toBe(!spec.name.startsWith("lin_edge."));
+    }
   });
 });

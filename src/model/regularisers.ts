@@ -2,6 +2,7 @@
  * The regularisers of the training loss (spec: PDE_N2 variants §0.3), for B frames X: [B, N]:
  *   phi-zero   B · λ_φ0 · ‖( phi*([0, a_i]) )_{i=1..N}‖₂                  (counted once per frame)
  *   edge_diff  Σ_b λ_ed · ‖( relu(psi*(x_bj) − psi*(x_bj + δ)) )_{j=1..N}‖₂,  δ = xnorm / 150
+ *              (PDE_N4: psi*([x_bj, a_j]) − psi*([x_bj + δ, a_j]), inputs detached)
  *   W L1       λ_L1 · Σ_ij |W_ij|                                         (once per iteration)
  * Each term is a function that returns its value and ACCUMULATES its gradient into the caller's
  * buffers; `lossAndGrad` (gnn.ts) calls those whose coefficient is non-zero.
@@ -64,44 +65,60 @@ export function phiZeroTerm(
   return B * coeff * zn;
 }
 
-/** Buffers of psi* evaluated at the shifted inputs X + δ (S = B·N samples): Xs, Ps, dPs: [S], activations. */
+/**
+ * Buffers of psi* evaluated at the shifted inputs (S = B·N samples of psi*'s nIn inputs): Xs
+ * [S, nIn], Ps, dPs, dP: [S], activations.
+ */
 export class ShiftedPsi {
   readonly Xs: Arr;
   readonly Ps: Arr;
   readonly dPs: Arr;
+  /** PDE_N4: the term's gradient with respect to psi*(X), kept apart from the messages' (see edgeDiffTerm). */
+  readonly dP: Arr;
   readonly acts: Arr[];
 
   constructor(backend: Backend, psi: MlpShape, S: number) {
-    this.Xs = backend.alloc(S);
+    this.Xs = backend.alloc(S * psi.sizes[0]);
     this.Ps = backend.alloc(S);
     this.dPs = backend.alloc(S);
+    this.dP = backend.alloc(psi.sizes[0] > 1 ? S : 0);
     this.acts = psi.sizes.slice(1, -1).map((h) => backend.alloc(S * h));
   }
 }
 
 /**
  * psi* monotonicity ("edge_diff"): L = λ Σ_b ‖r_b‖₂, r_bj = relu(P_bj − Ps_bj), with P = psi*(X)
- * (X, P: [B, N], P from the forward pass) and Ps = psi*(X + δ). The inputs are data, so the
- * gradient reaches only psi*'s weights: ∂L/∂P_bj = λ r_bj / ‖r_b‖ is ADDED to dP (the caller then
- * backpropagates dP through psi*(X)); ∂L/∂Ps_bj = −λ r_bj / ‖r_b‖ is backpropagated here through
- * psi*(X + δ) into grad.psi (accumulated). Both are 0 where the relu is off and when r_b = 0.
+ * (X, P: [B, N], P from the forward pass, `acts` its activations) and Ps = psi*(X + δ); for PDE_N4
+ * X is psi*'s input [B, N, 1 + d] = [x_bj, a_j] and only x is shifted. The inputs are data, so the
+ * gradient reaches only psi*'s weights: ∂L/∂Ps_bj = −λ r_bj / ‖r_b‖ is backpropagated here through
+ * psi*(X + δ) into grad.psi (accumulated), and ∂L/∂P_bj = λ r_bj / ‖r_b‖ is ADDED to dP (PDE_N2:
+ * the caller then backpropagates dP through psi*(X)) or, for PDE_N4, backpropagated here through
+ * psi*(X) without an input gradient, so that it never reaches a (the caller's backward pass of dP
+ * does). Both are 0 where the relu is off and when r_b = 0.
  */
 export function edgeDiffTerm(
   backend: Backend,
   p: ParamSet,
   grad: ParamSet,
   buf: ShiftedPsi,
-  X: ArrayLike<number>,
+  X: Arr,
   P: Arr,
   dP: Arr,
+  acts: readonly Arr[],
   B: number,
   coeff: number,
   delta: number,
 ): number {
   const N = p.shape.N;
   const BN = B * N;
-  for (let k = 0; k < BN; k++) buf.Xs[k] = X[k] + delta;
+  const nIn = p.shape.psi.sizes[0];
+  if (nIn === 1) for (let k = 0; k < BN; k++) buf.Xs[k] = X[k] + delta;
+  else {
+    buf.Xs.set(X.subarray(0, BN * nIn));
+    for (let k = 0; k < BN; k++) buf.Xs[k * nIn] = X[k * nIn] + delta;
+  }
   backend.mlpForward(p.shape.psi, p.psi, buf.Xs, BN, buf.acts, buf.Ps);
+  const dPed = nIn === 1 ? dP : buf.dP;
   let loss = 0;
   for (let b = 0; b < B; b++) {
     const o = b * N;
@@ -116,10 +133,12 @@ export function edgeDiffTerm(
     for (let j = 0; j < N; j++) {
       const r = P[o + j] - buf.Ps[o + j];
       const g = r > 0 ? s * r : 0;
-      dP[o + j] += g;
+      if (nIn === 1) dP[o + j] += g;
+      else dPed[o + j] = g;
       buf.dPs[o + j] = -g;
     }
   }
+  if (nIn !== 1) backend.mlpBackward(p.shape.psi, p.psi, X, BN, acts, dPed, grad.psi);
   backend.mlpBackward(p.shape.psi, p.psi, buf.Xs, BN, buf.acts, buf.dPs, grad.psi);
   return loss;
 }

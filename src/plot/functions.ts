@@ -1,6 +1,7 @@
 /**
  * Fig 2f (embeddings coloured by true type), Fig 2g (phi*(a_i, x) for every neuron over the true
- * curves in light grey) and Fig 2h (psi*(x)/ψ̄ over tanh in light grey).
+ * curves in light grey), Fig 2h (psi*(x)/ψ̄ over tanh in light grey) and Supp Fig 13h (PDE_N4:
+ * psi*(a_j, x)/upper_j for every neuron over each type's true transfer tanh(x/w) in light grey).
  */
 import * as Plot from "@observablehq/plot";
 import { type Colormap, TAB10, categoryColor } from "./colors.js";
@@ -68,7 +69,8 @@ export function phiPanel(
   F: ArrayLike<number>,
   types: ArrayLike<number> | undefined,
   truth: ((x: number) => number)[],
-  o: PanelSize & TypeColors & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
+  o: PanelSize &
+    TypeColors & { xDomain: [number, number]; yDomain: [number, number]; every?: number; labels?: { x: string; y: string } },
 ): string {
   const nR = r.length;
   const N = nR > 0 ? Math.floor(F.length / nR) : 0;
@@ -83,8 +85,8 @@ export function phiPanel(
   truePts = clipLines(truePts, { x: "x", y: "y", z: "t" }, o.yDomain);
   return plotSvg({
     ...panelLayout(o),
-    x: { label: "xᵢ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
-    y: { label: "learned φ*(aᵢ, xᵢ)", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    x: { label: o.labels?.x ?? "xᵢ", domain: o.xDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
+    y: { label: o.labels?.y ?? "learned φ*(aᵢ, xᵢ)", domain: o.yDomain, labelAnchor: "center", labelArrow: "none", ticks: 5 },
     marks: [
       Plot.frame(),
       Plot.line(truePts, { x: "x", y: "y", z: "t", stroke: GREY, strokeWidth: 8, clip: true }),
@@ -99,6 +101,20 @@ export function phiPanel(
       }),
     ],
   });
+}
+
+/**
+ * Supp Fig 13h (PDE_N4's MLP1_corrected): psi*([x, a_n]) divided by upper_n, Y [N, nR] on grid r,
+ * one curve per neuron coloured by its type, over each sending type's true transfer (light grey).
+ */
+export function psiByNeuronPanel(
+  r: ArrayLike<number>,
+  Y: ArrayLike<number>,
+  types: ArrayLike<number> | undefined,
+  truth: ((x: number) => number)[],
+  o: PanelSize & TypeColors & { xDomain: [number, number]; yDomain: [number, number]; every?: number },
+): string {
+  return phiPanel(r, Y, types, truth, { ...o, labels: { x: "xⱼ", y: "learned ψ*(aⱼ, xⱼ) / ψ̄ⱼ" } });
 }
 
 /** Fig 2h: psi*(x)/ψ̄ over tanh (light grey). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../test/golden.js";
 import { TAB10, TAB20, categoryColor, colormapOf } from "./colors.js";
-import { embeddingPanel, phiPanel, psiPanel, r2Curve } from "./functions.js";
+import { embeddingPanel, phiPanel, psiByNeuronPanel, psiPanel, r2Curve } from "./functions.js";
 import { montage } from "./montage.js";
 import { svgToPng } from "./png.js";
 import { iterationsLabel, r2OverIterations } from "./r2-over-iterations.js";
@@ -167,5 +167,19 @@ describe("W R² against iterations for several runs (Supp Figs 7, 9)", () => {
     const dx = [...svg.matchAll(/<g transform="translate\((-?[\d.]+),(-?[\d.]+)\)"[^>]*><text[^>]*>— /g)].map((m) => m[1]);
     expect(dx).toHaveLength(12);
     expect(new Set(dx).size).toBe(2);
+  });
+});
+
+// Last in the file: Observable Plot numbers its clip paths in order, so a panel drawn earlier would change the goldens after it.
+describe("PDE_N4 panels (Supp Fig 13)", () => {
+  it("psi* per neuron (Supp Fig 13h, PDE_N4): golden SVG, curves coloured by type over each type's grey truth", () => {
+    const widths = [1, 4];
+    const Y = Float32Array.from({ length: 4 * 11 }, (_, k) => 1.05 * Math.tanh(r[k % 11] / widths[k < 22 ? 0 : 1]));
+    const truth = widths.map((w) => (x: number) => Math.tanh(x / w));
+    const svg = psiByNeuronPanel(r, Y, Int32Array.of(0, 0, 1, 1), truth, { xDomain: [-5, 5], yDomain: [-1.1, 1.1] });
+    expectGolden("psi-by-neuron.svg", svg);
+    expect(svg).toContain("learned ψ*(aⱼ, xⱼ) / ψ̄ⱼ");
+    expect(svg).toContain('stroke="#d3d3d3"');
+    expect(svg).toContain('stroke="#ff7f0e"'); // type 1's colour
   });
 });

@@ -2,7 +2,7 @@
  * Supp Fig 1: rows a–e = embeddings (min-max per dimension), phi* curves, psi* divided by ψ̄, W heatmap and
  * learned-vs-true scatter with R² and slope; one column per checkpoint.
  */
-import { type TypeColors, embeddingPanel, phiPanel, psiPanel } from "./functions.js";
+import { type TypeColors, embeddingPanel, phiPanel, psiByNeuronPanel, psiPanel } from "./functions.js";
 import { absQuantile, connectivityHeatmap, strided } from "./heatmap.js";
 import { montage } from "./montage.js";
 import { rasterScatter } from "./scatter.js";
@@ -30,6 +30,8 @@ export interface TrainingMontageOptions extends TypeColors {
   types?: Int32Array;
   /** True phi per type (grey curves). */
   truePhi: ((x: number) => number)[];
+  /** PDE_N4: the columns' psi is one curve per neuron; the true transfer per type (grey curves). */
+  truePsi?: ((x: number) => number)[];
   trueW?: ArrayLike<number>;
 }
 
@@ -48,7 +50,17 @@ export function trainingMontage(columns: readonly MontageColumnData[], o: Traini
         every: Math.max(1, Math.ceil(o.N / MONTAGE_CURVES)),
       }),
     );
-    rows[2].push(psiPanel(o.rPsi, c.psi, { ...small, xDomain: o.psiDomain.x, yDomain: o.psiDomain.y }));
+    const psiDomains = { xDomain: o.psiDomain.x, yDomain: o.psiDomain.y };
+    rows[2].push(
+      o.truePsi
+        ? psiByNeuronPanel(o.rPsi, c.psi, o.types, o.truePsi, {
+            ...small,
+            ...psiDomains,
+            colormap: o.colormap,
+            every: Math.max(1, Math.ceil(o.N / MONTAGE_CURVES)),
+          })
+        : psiPanel(o.rPsi, c.psi, { ...small, ...psiDomains }),
+    );
     const { M, n } = strided(c.W, o.N, Math.max(1, Math.ceil(o.N / MONTAGE_HEATMAP)));
     rows[3].push(connectivityHeatmap(M, n, { inset: 0, limit, lastTick: o.N }));
     if (o.trueW && c.fit) {

@@ -15,6 +15,10 @@ export const FIGURES = {
   fig2f_embeddings: "Fig 2f: learned embeddings a_i coloured by true type",
   fig2g_phi: "Fig 2g: φ*(a_i, x) of every neuron over the true functions (grey)",
   fig2h_psi: "Fig 2h: ψ*(x)/ψ̄ over tanh (grey)",
+  supp13h_psi:
+    "Supp Fig 13h: ψ*(a_j, x)/ψ̄_j of every neuron j, coloured by type, over each type's true tanh((x − h)/w) (grey); " +
+    "ψ̄_j is the normalisation of plotting.norm_method (Supp Fig 13: max |ψ*| on [0.8·xnorm, xnorm], so a wide " +
+    "transfer sits above its truth by 1/tanh(xnorm/w))",
   supp2_rollout_t400: "Supp Fig 2: rollout, step 400",
   supp2_rollout_t800: "Supp Fig 2: rollout, step 800",
   supp2_rollout_quality: "Rollout R² and slope over time",

@@ -137,7 +137,18 @@ export type EdgeResults = z.infer<typeof edgeResultsSchema>;
 export const evaluationMetricsSchema = z.object({
   checkpoint: z.string(),
   total_iterations: z.number().int().nullable(),
-  connectivity: z.object({ r2: num, slope: num, r2_raw: num, slope_raw: num, psi_plateau: num, g: z.number() }).nullable(),
+  connectivity: z
+    .object({
+      r2: num,
+      slope: num,
+      r2_raw: num,
+      slope_raw: num,
+      psi_plateau: num,
+      g: z.number(),
+      /** How ψ̄ was taken (plotting.norm_method on the range [lo, hi] of x; fallback: that range was empty, max |ψ*|). */
+      psi_norm: z.object({ method: z.string(), range: z.array(num), fallback: z.boolean(), per_neuron: z.boolean() }).optional(),
+    })
+    .nullable(),
   clustering: z.object({
     accuracy: num,
     n_clusters: z.number().int(),
@@ -152,6 +163,9 @@ export const evaluationMetricsSchema = z.object({
   functions: z.object({
     phi_rmse_by_type: z.array(num).nullable(),
     psi_rmse: num,
+    /** PDE_N4: per sending type, RMSE of ψ* ÷ ψ̄_j against the true transfer, and the width of a k·tanh(x/w) fit. */
+    psi_rmse_by_type: z.array(num).optional(),
+    psi_width_by_type: z.array(num).nullable().optional(),
     phi_range: z.array(z.number()),
     psi_range: z.array(z.number()),
   }),

@@ -4,13 +4,12 @@
  *   learned dx̂_i/dt = phi*([x_i, a_i]) + Σ_j W*_ij psi*(x_j)
  */
 import { modelShape } from "../model/params.js";
-import { neuronParams, truePhi } from "../simulate/neurons.js";
+import { PDE_N2_SIMULATION, neuronParams, truePhi } from "../simulate/neurons.js";
 import { pdeN2EulerStep } from "../simulate/pdeN2.js";
 import type { SignalModel } from "./signal-model.js";
 
 export const pdeN2: SignalModel = {
-  name: "PDE_N2",
-  paramNames: ["g", "s", "c"],
+  ...PDE_N2_SIMULATION,
   psiInput: "x_j",
   lossTerms: ["coeff_lin_phi_zero", "coeff_edge_diff", "coeff_W_L1"],
   modelShape: (N, gm) => modelShape(N, gm),

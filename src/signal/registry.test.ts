@@ -3,16 +3,32 @@ import { describe, expect, it } from "vitest";
 import { ROOT, UPSTREAM_CONFIGS } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { pdeN2 } from "./pdeN2.js";
+import { pdeN4 } from "./pdeN4.js";
 import { requireLossTerms, signalModel } from "./registry.js";
 
 describe("signal models", () => {
-  it("looks PDE_N2 up by graph_model.signal_model_name and refuses the others by name", () => {
+  it("looks PDE_N2 and PDE_N4 up by graph_model.signal_model_name and refuses the others by name", () => {
     const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
     expect(signalModel(fig2.config, fig2.file)).toBe(pdeN2);
+    const supp13 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml"));
+    expect(signalModel(supp13.config, supp13.file)).toBe(pdeN4);
+    const n5 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_14.yaml"));
+    expect(() => signalModel(n5.config, "x.yaml")).toThrowError(
+      /x\.yaml: graph_model\.signal_model_name: "PDE_N5" is not implemented yet \(available: PDE_N2, PDE_N4\)/,
+    );
+  });
+
+  it("checks simulation.params against the model's parameter names", () => {
     const n4 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["graph_model.signal_model_name=PDE_N4"]);
     expect(() => signalModel(n4.config, "x.yaml")).toThrowError(
-      /x\.yaml: graph_model\.signal_model_name: "PDE_N4" is not implemented yet \(available: PDE_N2\)/,
+      "x.yaml: simulation.params[0] must be [a, b, g, s, w, h] for PDE_N4, got 3 values",
     );
+    const n2 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml"), ["graph_model.signal_model_name=PDE_N2"]);
+    expect(() => signalModel(n2.config, "y.yaml")).toThrowError(
+      "y.yaml: simulation.params[0] must be [g, s, c] for PDE_N2, got 6 values",
+    );
+    const few = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"), ["simulation.n_neuron_types=5"]);
+    expect(() => signalModel(few.config, "z.yaml")).toThrowError("z.yaml: simulation.params has 4 rows but n_neuron_types is 5");
   });
 
   it("refuses by name the loss terms PDE_N2's training does not implement, and accepts its own and the inert ones", () => {
@@ -64,5 +80,31 @@ describe("signal models", () => {
     expect(x[0]).toBeCloseTo(0.3 + 0.1 * f0, 6);
     expect(pdeN2.truePhi(1, [10, 2, 3])).toBeCloseTo(-3 + 2 * Math.tanh(1), 12);
     expect(pdeN2.correctionGain([[7, 1, 1]])).toBe(7);
+  });
+
+  it("PDE_N4's true system is −a x + b + s tanh x + g W tanh((x − h)/w) with the sender's w and h", () => {
+    const W = Float32Array.of(0, 0.5, -0.25, 0);
+    const params = [
+      [1, 0.5, 10, 1, 2, 0.3],
+      [2, -1, 5, 2, 8, -1],
+    ];
+    const sys = pdeN4.trueSystem(W, Int32Array.of(0, 1), params);
+    const x = Float64Array.of(0.3, -1.2);
+    const d = new Float64Array(2);
+    sys.step(x, d, 0.1);
+    const f0 = -1 * 0.3 + 0.5 + Math.tanh(0.3) + 10 * 0.5 * Math.tanh((-1.2 + 1) / 8);
+    const f1 = -2 * -1.2 - 1 + 2 * Math.tanh(-1.2) + 5 * -0.25 * Math.tanh((0.3 - 0.3) / 2);
+    expect(d[0]).toBeCloseTo(f0, 6);
+    expect(d[1]).toBeCloseTo(f1, 6);
+    expect(x[1]).toBeCloseTo(-1.2 + 0.1 * f1, 6);
+    expect(pdeN4.truePhi(1, params[1])).toBeCloseTo(-2 - 1 + 2 * Math.tanh(1), 12);
+    expect(pdeN4.truePsi(3, params[1])).toBeCloseTo(Math.tanh(4 / 8), 12);
+    expect(pdeN4.correctionGain(params)).toBe(10);
+    const supp13 = loadConfig(join(ROOT, "configs", "signal_fig_supp_13.yaml"));
+    expect(() => requireLossTerms(pdeN4, supp13.config, supp13.file)).not.toThrow(); // edge_diff 100
+    expect(pdeN4.psiInput).toBe("x_j,a_j");
+    expect(
+      pdeN4.modelShape(10, loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml")).config.graph_model).psi.sizes,
+    ).toEqual([3, 64, 64, 1]);
   });
 });

@@ -1,13 +1,18 @@
 /** The signal models by graph_model.signal_model_name. */
 import { ConfigError, INERT_COEFFS } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { requireParams } from "../simulate/neurons.js";
 import { pdeN2 } from "./pdeN2.js";
+import { pdeN4 } from "./pdeN4.js";
 import type { SignalModel } from "./signal-model.js";
 
-/** Implemented models. The paper's others (PDE_N4, PDE_N5, external inputs) are added here. */
-export const SIGNAL_MODELS: Readonly<Record<string, SignalModel>> = { PDE_N2: pdeN2 };
+/** Implemented models. The paper's others (PDE_N5, external inputs) are added here. */
+export const SIGNAL_MODELS: Readonly<Record<string, SignalModel>> = { PDE_N2: pdeN2, PDE_N4: pdeN4 };
 
-/** The signal model of a config; "not implemented yet" (naming the file) for the others. */
+/**
+ * The signal model of a config, its simulation.params checked (one row of the model's parameter
+ * names per type); "not implemented yet" (naming the file) for the other models.
+ */
 export function signalModel(config: Config, file: string): SignalModel {
   const name = config.graph_model.signal_model_name;
   const model = SIGNAL_MODELS[name];
@@ -16,6 +21,7 @@ export function signalModel(config: Config, file: string): SignalModel {
       `${file}: graph_model.signal_model_name: ${JSON.stringify(name)} is not implemented yet (available: ${Object.keys(SIGNAL_MODELS).join(", ")})`,
     );
   }
+  requireParams(model, config.simulation, file);
   return model;
 }
 

@@ -8,6 +8,9 @@
  */
 import type { Config } from "../config/schema.js";
 import type { ModelShape } from "../model/params.js";
+import type { SimulationModel, TypeParams } from "../simulate/neurons.js";
+
+export type { TypeParams } from "../simulate/neurons.js";
 
 /**
  * What psi* sees for the message from j to i: PDE_N2 x_j (evaluated once per neuron and frame);
@@ -21,13 +24,8 @@ export interface TrueSystem {
   step(x: Float64Array, dxdt: Float64Array, dt: number): void;
 }
 
-/** Rows of simulation.params: one per neuron type. */
-export type TypeParams = readonly (readonly number[])[];
-
-export interface SignalModel {
-  readonly name: string;
-  /** The names of a row of simulation.params, e.g. [g, s, c] for PDE_N2. */
-  readonly paramNames: readonly string[];
+/** A signal model; as a SimulationModel it gives `generate` its name, parameter names and per-neuron parameters. */
+export interface SignalModel extends SimulationModel {
   readonly psiInput: PsiInput;
   /** Config keys of the loss terms the training of this model implements (any other non-zero coeff_ is refused). */
   readonly lossTerms: readonly (keyof Config["training"] & `coeff_${string}`)[];
@@ -37,7 +35,7 @@ export interface SignalModel {
   trueSystem(W: Float32Array, types: Int32Array, params: TypeParams): TrueSystem;
   /** The true update function phi(x) of a type (the grey curves of the phi* panel, phi* RMSE). */
   truePhi(x: number, typeParams: readonly number[]): number;
-  /** The true transfer function psi(x) of a sending type (the grey curve of the psi* panel). */
+  /** The true transfer function psi(x) of a sending type (the grey curves of the psi* panel). */
   truePsi(x: number, typeParams: readonly number[]): number;
   /** g of the W correction W*·ψ̄/g (the coupling gain of the true message). */
   correctionGain(params: TypeParams): number;

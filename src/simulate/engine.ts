@@ -1,5 +1,6 @@
 /**
- * Where `generate` integrates PDE_N2: on the native addon when it is built and N is a multiple of
+ * Where `generate` integrates PDE_N2 and PDE_N4 (the same kernels; NeuronParams.transfer selects
+ * PDE_N4): on the native addon when it is built and N is a multiple of
  * 4 (then the numbers are those of the WebAssembly kernel, bit for bit: see native/src/kern_pde.h;
  * for other N the last N mod 4 neurons' float64 tanh could differ in rare last bits), else on the
  * WebAssembly engine.

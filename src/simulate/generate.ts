@@ -20,7 +20,7 @@ import {
 } from "./connectivity.js";
 import { DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, type DatasetMeta, StatsAccumulator, firstNonFinite } from "./dataset.js";
 import { openPdeN2Engine } from "./engine.js";
-import { neuronParams, neuronTypes } from "./neurons.js";
+import { PDE_N2_SIMULATION, type SimulationModel, neuronTypes, requireParams } from "./neurons.js";
 
 export interface GenerateOptions {
   /** Dataset folder to write. */
@@ -35,6 +35,11 @@ export interface GenerateOptions {
   /** Number of activity traces kept for Fig 2b (default 100) and frames per trace (default 10,001). */
   traces?: { count: number; frames: number };
   version?: string;
+  /**
+   * The signal model of graph_model.signal_model_name (SignalModel: signal/registry.ts); default
+   * PDE_N2. A config naming another model is refused without it.
+   */
+  model?: SimulationModel;
 }
 
 export interface GenerateResult {
@@ -83,7 +88,14 @@ export function buildConnectivity(loaded: LoadedConfig): { W: Float32Array; sour
 export async function generate(loaded: LoadedConfig, options: GenerateOptions): Promise<GenerateResult> {
   const { config } = loaded;
   requireImplemented(config, loaded.file);
+  const model = options.model ?? PDE_N2_SIMULATION;
+  if (config.graph_model.signal_model_name !== model.name) {
+    throw new Error(
+      `${loaded.file}: graph_model.signal_model_name is ${JSON.stringify(config.graph_model.signal_model_name)}, the simulation given is ${model.name}`,
+    );
+  }
   const sim = config.simulation;
+  requireParams(model, sim, loaded.file);
   const N = sim.n_neurons;
   const K = sim.n_neuron_types;
   const dt = sim.delta_t;
@@ -100,7 +112,7 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
 
   const { W, source } = buildConnectivity(loaded);
   const types = neuronTypes(N, K);
-  const p = neuronParams(types, sim.params);
+  const p = model.neuronParams(types, sim.params);
   const x0 = new Float32Array(N);
   new Rng(sim.seed, STREAMS.initialState).fillNormal(x0, 5);
   const noiseRng = sim.noise_model_level > 0 ? new Rng(sim.seed, STREAMS.processNoise) : undefined;

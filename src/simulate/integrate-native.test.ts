@@ -5,7 +5,8 @@ import { drawConnectivity } from "./connectivity.js";
 import { openPdeN2Engine } from "./engine.js";
 import { NativePdeN2Integrator } from "./integrate-native.js";
 import { PdeN2Integrator } from "./integrate.js";
-import { neuronParams, neuronTypes } from "./neurons.js";
+import { type NeuronParams, neuronParams, neuronTypes } from "./neurons.js";
+import { pdeN4NeuronParams } from "./pdeN4.js";
 
 const loaded = nativeOrWarn();
 const PARAMS = [
@@ -15,18 +16,28 @@ const PARAMS = [
   [10, 2, 2],
 ];
 
+/** Supp Fig 13's [a, b, g, s, w, h], with a drive and thresholds in two types. */
+const PARAMS_N4 = [
+  [1, 0, 10, 1, 1, 0],
+  [1, 0.5, 10, 2, 2, 0.3],
+  [2, 0, 10, 1, 4, -1],
+  [2, 0, 10, 2, 8, 0],
+];
+
 type Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "run">;
 
 /** `steps` recorded steps of a random N-neuron system (process noise when `noisy`), in chunks. */
 function simulate(
-  make: (W: Float32Array, p: ReturnType<typeof neuronParams>, x0: Float32Array) => Stepper,
+  make: (W: Float32Array, p: NeuronParams, x0: Float32Array) => Stepper,
   N: number,
   steps: number,
   chunk: number,
   noisy: boolean,
+  n4 = false,
 ) {
   const W = drawConnectivity("Lorentz", N, 3);
-  const p = neuronParams(neuronTypes(N, 4), PARAMS);
+  const types = neuronTypes(N, 4);
+  const p = n4 ? pdeN4NeuronParams(types, PARAMS_N4) : neuronParams(types, PARAMS);
   const x0 = new Float32Array(N);
   new Rng(3, 9).fillNormal(x0, 5);
   const integ = make(W, p, x0);
@@ -52,8 +63,7 @@ describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
   const native = (threads: number, noise: number) => {
     const h = addon.create(threads, "", true, true).handle;
     handles.push(h);
-    return (W: Float32Array, p: ReturnType<typeof neuronParams>, x0: Float32Array) =>
-      new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise);
+    return (W: Float32Array, p: NeuronParams, x0: Float32Array) => new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise);
   };
   afterAll(() => {
     for (const h of handles) addon.close(h);
@@ -67,6 +77,19 @@ describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
     const wasm = simulate((W, p, x0) => new PdeN2Integrator(engines.e2, W, p, x0, 64, 0.01, noise), N, 150, 64, noise > 0);
     for (const t of [1, 2, 3]) {
       const nat = simulate(native(t, noise), N, 150, t === 2 ? 17 : 64, noise > 0);
+      expect(nat.X).toEqual(wasm.X);
+      expect(nat.Y).toEqual(wasm.Y);
+      expect(nat.x).toEqual(wasm.x);
+    }
+  });
+
+  it.each([
+    [64, 0],
+    [203, 0.25],
+  ])("PDE_N4: gives the WebAssembly kernel's numbers bit for bit (N = %i, noise %s), for 1 and 3 threads", (N, noise) => {
+    const wasm = simulate((W, p, x0) => new PdeN2Integrator(engines.e2, W, p, x0, 64, 0.01, noise), N, 150, 64, noise > 0, true);
+    for (const t of [1, 3]) {
+      const nat = simulate(native(t, noise), N, 150, t === 3 ? 17 : 64, noise > 0, true);
       expect(nat.X).toEqual(wasm.X);
       expect(nat.Y).toEqual(wasm.Y);
       expect(nat.x).toEqual(wasm.x);

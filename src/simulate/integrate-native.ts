@@ -1,7 +1,8 @@
 /**
- * PDE_N2 integration on the native addon (native/src/kern_pde.h): the interface of the WebAssembly
- * PdeN2Integrator and the same numbers, bit for bit (same operations in the same order; see the
- * kernel), on a persistent pool of threads. Arrays are plain Float32Arrays passed without copying.
+ * PDE_N2 (and, with a `transfer`, PDE_N4) integration on the native addon (native/src/kern_pde.h):
+ * the interface of the WebAssembly PdeN2Integrator and the same numbers, bit for bit (same
+ * operations in the same order; see the kernel), on a persistent pool of threads. Arrays are plain
+ * Float32Arrays passed without copying.
  */
 import type { NativeAddon } from "../kernels/native/addon.js";
 import type { NeuronParams } from "./neurons.js";
@@ -22,6 +23,8 @@ export class NativePdeN2Integrator {
   private readonly outX: Float32Array;
   private readonly outY: Float32Array;
   private readonly noise: Float32Array | null;
+  /** PDE_N4: drive b, the sender's width w and threshold h, the self term's tanh(x) u (each [N]). */
+  private readonly n4: { b: Float32Array; w: Float32Array; h: Float32Array; u: Float32Array } | null;
   private par = 0;
   private fresh = true;
 
@@ -52,6 +55,8 @@ export class NativePdeN2Integrator {
     this.outX = f(maxChunk * N);
     this.outY = f(maxChunk * N);
     this.noise = noiseLevel > 0 ? f(maxChunk * N) : null;
+    const tr = p.transfer;
+    this.n4 = tr ? { b: Float32Array.from(tr.b), w: Float32Array.from(tr.w), h: Float32Array.from(tr.h), u: f(N) } : null;
   }
 
   /** Current state x: [N] (a view; copy it if you keep it). */
@@ -79,7 +84,7 @@ export class NativePdeN2Integrator {
   run(steps: number, save: boolean): void {
     if (steps > this.maxChunk) throw new Error(`chunk of ${steps} frames exceeds ${this.maxChunk}`);
     if (this.fresh) {
-      this.call(0, false); // t[par] = tanh(x)
+      this.call(0, false); // t[par] = tanh(x) (PDE_N4: the transfer, and u)
       this.fresh = false;
     }
     this.call(steps, save);
@@ -106,6 +111,10 @@ export class NativePdeN2Integrator {
       this.noise,
       this.dt,
       this.noiseLevel,
+      this.n4?.b ?? null,
+      this.n4?.w ?? null,
+      this.n4?.h ?? null,
+      this.n4?.u ?? null,
     );
   }
 }

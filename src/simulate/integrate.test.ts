@@ -4,8 +4,9 @@ import { Rng } from "../core/rng.js";
 import type { WasmEngine } from "../kernels/wasm/engine.js";
 import { drawConnectivity } from "./connectivity.js";
 import { PdeN2Integrator } from "./integrate.js";
-import { neuronParams, neuronTypes } from "./neurons.js";
+import { type NeuronParams, neuronParams, neuronTypes } from "./neurons.js";
 import { pdeN2EulerStep } from "./pdeN2.js";
+import { pdeN4EulerStep, pdeN4NeuronParams } from "./pdeN4.js";
 
 const PARAMS = [
   [10, 1, 1],
@@ -14,17 +15,26 @@ const PARAMS = [
   [10, 2, 2],
 ];
 
-function problem(N: number, seed: number) {
+/** Supp Fig 13's [a, b, g, s, w, h], with a drive b and thresholds h ≠ 0 in two types. */
+const PARAMS_N4 = [
+  [1, 0, 10, 1, 1, 0],
+  [1, 0.5, 10, 2, 2, 0.3],
+  [2, 0, 10, 1, 4, -1],
+  [2, 0, 10, 2, 8, 0],
+];
+
+function problem(N: number, seed: number, n4 = false) {
   const W = drawConnectivity("Lorentz", N, seed);
-  const p = neuronParams(neuronTypes(N, 4), PARAMS);
+  const types = neuronTypes(N, 4);
+  const p: NeuronParams = n4 ? pdeN4NeuronParams(types, PARAMS_N4) : neuronParams(types, PARAMS);
   const x0 = new Float32Array(N);
   new Rng(seed, 9).fillNormal(x0, 5);
   return { W, p, x0 };
 }
 
 /** Run `steps` steps on the engine, recording every frame; returns [x frames, y frames, final x]. */
-function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0) {
-  const { W, p, x0 } = problem(N, seed);
+function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0, n4 = false) {
+  const { W, p, x0 } = problem(N, seed, n4);
   const mark = engine.mark();
   const integ = new PdeN2Integrator(engine, W, p, x0, chunk, 0.01, noise);
   const X = new Float32Array(steps * N);
@@ -88,5 +98,32 @@ describe("PDE_N2 on the WebAssembly engine", () => {
     const a = runWasm(engines.e1, 16, 3, 1, 1, 0);
     const b = runWasm(engines.e1, 16, 3, 1, 1, 0.5);
     for (let i = 0; i < 16; i++) expect(b.xEnd[i]).toBeCloseTo(a.xEnd[i] + 0.5, 5);
+  });
+});
+
+describe("PDE_N4 on the WebAssembly engine (the PDE_N2 kernel with the sender's transfer)", () => {
+  const engines = useEngines();
+
+  it("matches the plain float64 reference: −a x + b + s tanh x + g W tanh((x − h)/w) (N not a multiple of 4)", () => {
+    const N = 37;
+    const steps = 20;
+    const { W, p } = problem(N, 5, true);
+    const { X, Y } = runWasm(engines.e1, N, 5, steps, 8, 0, true);
+    for (let k = 0; k < steps; k++) {
+      const fromEngine = Float64Array.from(X.subarray(k * N, (k + 1) * N));
+      const ref = new Float64Array(N);
+      pdeN4EulerStep(W, p, fromEngine, ref, 0.01);
+      const r = allclose(Y.subarray(k * N, (k + 1) * N), ref, 1e-5, 2e-5);
+      expect(r.ok, r.worst).toBe(true);
+      if (k + 1 < steps) expect(allclose(X.subarray((k + 1) * N, (k + 2) * N), fromEngine, 1e-5, 1e-5).ok).toBe(true);
+    }
+  });
+
+  it("gives identical results for 1 and 2 threads and any chunking; differs from PDE_N2", () => {
+    const a = runWasm(engines.e1, 203, 11, 200, 200, 0, true);
+    const b = runWasm(engines.e2, 203, 11, 200, 7, 0, true);
+    expect(b.X).toEqual(a.X);
+    expect(b.xEnd).toEqual(a.xEnd);
+    expect(runWasm(engines.e1, 203, 11, 200, 200).xEnd).not.toEqual(a.xEnd);
   });
 });

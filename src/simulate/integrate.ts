@@ -1,7 +1,9 @@
 /**
  * Fast PDE_N2 integration on the WebAssembly SIMD engine: W, the state and the per-neuron
  * parameters live in the engine's shared memory; `run` advances the state by explicit Euler steps,
- * optionally recording x and dx/dt of each step into a [frames, N] chunk.
+ * optionally recording x and dx/dt of each step into a [frames, N] chunk. With parameters that
+ * carry a `transfer` (PDE_N4: drive b, the sender's tanh((x − h)/w)) the same kernel integrates
+ * PDE_N4; without, the numbers are PDE_N2's as before.
  */
 import type { WasmEngine } from "../kernels/wasm/engine.js";
 import type { NeuronParams } from "./neurons.js";
@@ -11,7 +13,10 @@ export class PdeN2Integrator {
   /** Row stride of W in the engine (N rounded up to 4, zero padded). */
   readonly Np: number;
   readonly maxChunk: number;
-  private readonly ptr: Record<"W" | "x" | "tb" | "m" | "c" | "s" | "g" | "outX" | "outY" | "noise" | "bar", number>;
+  private readonly ptr: Record<
+    "W" | "x" | "tb" | "m" | "c" | "s" | "g" | "outX" | "outY" | "noise" | "bar" | "b" | "w" | "h" | "u",
+    number
+  >;
   private par = 0;
   private fresh = true;
 
@@ -43,6 +48,11 @@ export class PdeN2Integrator {
       outY: f(maxChunk * N),
       noise: noiseLevel > 0 ? f(maxChunk * N) : 0,
       bar: engine.alloc(64),
+      // PDE_N4 only (0: PDE_N2); widths of the padding lanes are 1 so that (x − h)/w stays finite.
+      b: p.transfer ? f(Np) : 0,
+      w: p.transfer ? f(Np) : 0,
+      h: p.transfer ? f(Np) : 0,
+      u: p.transfer ? f(Np) : 0,
     };
     const Wm = engine.f32(this.ptr.W, N * Np);
     for (let i = 0; i < N; i++) Wm.set(W.subarray(i * N, (i + 1) * N), i * Np);
@@ -50,6 +60,11 @@ export class PdeN2Integrator {
     engine.f32(this.ptr.s, N).set(p.s);
     engine.f32(this.ptr.g, N).set(p.g);
     engine.f32(this.ptr.x, N).set(x0);
+    if (p.transfer) {
+      engine.f32(this.ptr.b, N).set(p.transfer.b);
+      engine.f32(this.ptr.w, Np).fill(1).set(p.transfer.w);
+      engine.f32(this.ptr.h, N).set(p.transfer.h);
+    }
   }
 
   /** Current state x: [N] (a view into engine memory; copy it if you keep it). */
@@ -78,7 +93,7 @@ export class PdeN2Integrator {
     if (steps > this.maxChunk) throw new Error(`chunk of ${steps} frames exceeds ${this.maxChunk}`);
     const q = this.ptr;
     if (this.fresh) {
-      this.engine.run("tanhInit", { N: this.N, x: q.x, t: q.tb + this.par * this.Np * 4 });
+      this.engine.run("tanhInit", { N: this.N, x: q.x, t: q.tb + this.par * this.Np * 4, w: q.w, h: q.h, u: q.u });
       this.fresh = false;
     }
     this.engine.run("pdeN2Steps", {
@@ -100,6 +115,10 @@ export class PdeN2Integrator {
       noiseLevel: this.noiseLevel,
       bar: q.bar,
       par0: this.par,
+      b: q.b,
+      w: q.w,
+      h: q.h,
+      u: q.u,
     });
     this.par = (this.par + steps) % 2;
   }

@@ -36,7 +36,7 @@ export interface NativeAddon {
   messagesBackward(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dW: F32, dP: F32): void;
   messagesBackwardAdamW(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dP: F32, m: F32, v: F32, ...k: number[]): void;
   adam(h: Handle, p: F32, g: F32, m: F32, v: F32, step: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
-  /** PDE_N2 Euler steps (native/src/kern_pde.h); nSteps = 0 sets t[par] = tanh(x). */
+  /** PDE_N2 / PDE_N4 Euler steps (native/src/kern_pde.h); nSteps = 0 sets t[par] = tanh(x) (PDE_N4: the transfer, and u). */
   pdeSteps(
     h: Handle,
     N: number,
@@ -55,6 +55,11 @@ export interface NativeAddon {
     noise: F32 | null,
     dt: number,
     noiseLevel: number,
+    /** PDE_N4 (all four, else null): drive b, the sender's width w and threshold h, tanh(x) of the self term u. */
+    b: F32 | null,
+    w: F32 | null,
+    hT: F32 | null,
+    u: F32 | null,
   ): void;
 }
 

@@ -18,8 +18,8 @@ const loaded = nativeOrWarn();
 const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
 
 /** `steps` training steps (W's step fused into the backward pass when `fuse`). */
-function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true, coeffs = PHI0) {
-  const s = setup(backend, N, B, 3, H);
+function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true, coeffs = PHI0, psiEmbedding = false) {
+  const s = setup(backend, N, B, 3, H, psiEmbedding);
   const opt = new Adam(backend, s.p, RATES);
   const losses: number[] = [];
   for (let k = 0; k < steps; k++) {
@@ -108,6 +108,38 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
       const r = allclose(tb.params, ta.params, 1e-4, 1e-5);
       expect(r.ok, r.worst).toBe(true);
     });
+
+    it.each([
+      [100, 8, 2],
+      [53, 1, 3],
+    ])(
+      "PDE_N4's psi*([x_j, a_j]) (N = %i, B = %i, %i threads): every loss term, the gradients, Adam steps with W's step fused",
+      (N, B, t) => {
+        // The float64 reference on the same (float32) numbers: the float32 one accumulates psi*'s bias
+        // gradient of ±edge_diff terms in float32, off by ~4e-4 here.
+        const ref = referenceBackend("f64");
+        const nat = make(isa, t);
+        const a = setup(ref, N, B, 3, 64, true);
+        const b = setup(nat, N, B, 3, 64, true);
+        a.p.data.set(b.p.data);
+        a.X.set(b.X);
+        a.Y.set(b.Y);
+        const la = lossAndGrad(ref, a.p, a.grad, a.ws, a.X, a.Y, B, ALL);
+        const lb = lossAndGrad(nat, b.p, b.grad, b.ws, b.X, b.Y, B, ALL);
+        expect(la.edgeDiff).toBeGreaterThan(0);
+        for (const key of ["total", "pred", "phiZero", "edgeDiff", "WL1"] as const) {
+          expect(Math.abs(lb[key] - la[key]) / la[key], key).toBeLessThan(1e-5);
+        }
+        expectGradsClose(a.grad, b.grad, 1e-4);
+        // Without W L1, W's step is fused into the backward pass.
+        const EDGE = lossCoeffs({ edgeDiff: 5, edgeDelta: 0.5 });
+        const ta = train(referenceBackend("f32"), 5, N, B, 64, false, EDGE, true);
+        const tb = train(nat, 5, N, B, 64, true, EDGE, true);
+        for (let k = 0; k < 5; k++) expect(Math.abs(tb.losses[k] - ta.losses[k]) / ta.losses[k]).toBeLessThan(1e-4);
+        const r = allclose(tb.params, ta.params, 1e-4, 1e-5);
+        expect(r.ok, r.worst).toBe(true);
+      },
+    );
 
     it("gives identical numbers for 1, 2 and 3 threads and across runs", () => {
       const a = train(make(isa, 1), 3, 70, 6);

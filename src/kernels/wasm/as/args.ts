@@ -124,7 +124,11 @@ export const enum AdamArg {
   COUNT,
 }
 
-/** nSteps explicit-Euler steps of PDE_N2. */
+/**
+ * nSteps explicit-Euler steps of PDE_N2, or of PDE_N4 when w is non-zero:
+ *   PDE_N2  dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j)
+ *   PDE_N4  dx_i/dt = −c_i x_i + b_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh((x_j − h_j)/w_j)
+ */
 export const enum PdeN2StepsArg {
   N,
   /** N rounded up to 4: the row stride of W. */
@@ -156,15 +160,26 @@ export const enum PdeN2StepsArg {
   bar,
   /** Which half of tb holds tanh(x) on entry (it alternates each step; the caller tracks it). */
   par0,
+  /** PDE_N4 (0 for PDE_N2): [Np] constant drive b. */
+  b,
+  /** PDE_N4 (0 for PDE_N2): [Np] the sender's width w and threshold h; tb then holds tanh((x − h)/w). */
+  w,
+  h,
+  /** PDE_N4 (0 for PDE_N2): [Np] tanh(x) of the self term (tb holds the transfer). */
+  u,
   COUNT,
 }
 
-/** tb[par] = tanh(x), run once before the first pdeN2Steps. */
+/** tb[par] = tanh(x) (PDE_N4: tanh((x − h)/w), and u = tanh(x)), run once before the first pdeN2Steps. */
 export const enum TanhInitArg {
   N,
   /** [N] state. */
   x,
   /** [N]: the half of tb to fill. */
   t,
+  /** PDE_N4 (0 for PDE_N2): [N] width, threshold and the self term's tanh(x) (written). */
+  w,
+  h,
+  u,
   COUNT,
 }

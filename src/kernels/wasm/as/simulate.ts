@@ -1,7 +1,9 @@
-// PDE_N2 explicit-Euler integration, the hot loop of `generate`.
-//   dx_i/dt = -c_i x_i + s_i tanh(x_i) + g_i sum_j W_ij tanh(x_j)
+// PDE_N2 / PDE_N4 explicit-Euler integration, the hot loop of `generate`.
+//   PDE_N2  dx_i/dt = -c_i x_i + s_i tanh(x_i) + g_i sum_j W_ij tanh(x_j)
+//   PDE_N4  dx_i/dt = -c_i x_i + b_i + s_i tanh(x_i) + g_i sum_j W_ij tanh((x_j - h_j) / w_j)
 // Layout: W is [N, Np] row-major (row i = receiving neuron), Np = N rounded up to 4, zero padded.
-// tanh(x) is double-buffered in `tb` ([2, Np]) so one barrier per step separates the threads.
+// The sender's transfer (PDE_N2: tanh(x)) is double-buffered in `tb` ([2, Np]) so one barrier per
+// step separates the threads; PDE_N4's self term tanh(x_i) is in `u`, read only by row i's thread.
 
 import { PdeN2StepsArg, TanhInitArg } from "./args";
 import { argF32, argI32, argPtr, barrier, hsum, sliceStart, tanh4 } from "./common";
@@ -16,6 +18,23 @@ function tanhRows(x: usize, t: usize, r0: i32, r1: i32): void {
   for (; i < r1; i++) {
     const o = <usize>i << 2;
     store<f32>(t + o, <f32>Math.tanh(<f64>load<f32>(x + o)));
+  }
+}
+
+/** PDE_N4: t[i] = tanh((x_i - h_i) / w_i) and u[i] = tanh(x_i) for this thread's rows. */
+function transferRows(x: usize, w: usize, h: usize, t: usize, u: usize, r0: i32, r1: i32): void {
+  let i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const o = <usize>i << 2;
+    const xv = v128.load(x + o);
+    v128.store(t + o, tanh4(f32x4.div(f32x4.sub(xv, v128.load(h + o)), v128.load(w + o))));
+    v128.store(u + o, tanh4(xv));
+  }
+  for (; i < r1; i++) {
+    const o = <usize>i << 2;
+    const xi = load<f32>(x + o);
+    store<f32>(t + o, <f32>Math.tanh(<f64>((xi - load<f32>(h + o)) / load<f32>(w + o))));
+    store<f32>(u + o, <f32>Math.tanh(<f64>xi));
   }
 }
 
@@ -56,7 +75,8 @@ function matvecRows(W: usize, Np: i32, t: usize, m: usize, r0: i32, r1: i32): vo
 }
 
 /**
- * Run `nSteps` Euler steps of PDE_N2 on this thread's rows. args: PdeN2StepsArg (args.ts).
+ * Run `nSteps` Euler steps of PDE_N2 (or PDE_N4 when w is non-zero) on this thread's rows.
+ * args: PdeN2StepsArg (args.ts).
  */
 export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
   const N = argI32(args, PdeN2StepsArg.N);
@@ -77,6 +97,10 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
   const noiseLevel = argF32(args, PdeN2StepsArg.noiseLevel);
   const bar = argPtr(args, PdeN2StepsArg.bar);
   let par = argI32(args, PdeN2StepsArg.par0);
+  const b = argPtr(args, PdeN2StepsArg.b);
+  const w = argPtr(args, PdeN2StepsArg.w);
+  const h = argPtr(args, PdeN2StepsArg.h);
+  const u = argPtr(args, PdeN2StepsArg.u);
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
   const tBytes = <usize>Np << 2;
@@ -88,7 +112,10 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
     for (let i = r0; i < r1; i++) {
       const o = <usize>i << 2;
       const xi = load<f32>(x + o);
-      const dxdt = -load<f32>(c + o) * xi + load<f32>(s + o) * load<f32>(tCur + o) + load<f32>(g + o) * load<f32>(m + o);
+      // PDE_N4: ((−c x + b) + s tanh x) + g m, the reference's order; PDE_N2: (−c x + s tanh x) + g m.
+      const dxdt = w
+        ? -load<f32>(c + o) * xi + load<f32>(b + o) + load<f32>(s + o) * load<f32>(u + o) + load<f32>(g + o) * load<f32>(m + o)
+        : -load<f32>(c + o) * xi + load<f32>(s + o) * load<f32>(tCur + o) + load<f32>(g + o) * load<f32>(m + o);
       if (save) {
         const fo = (frame + <usize>i) << 2;
         store<f32>(outX + fo, xi);
@@ -98,16 +125,24 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
       if (noiseLevel > 0) xn += noiseLevel * load<f32>(noise + ((frame + <usize>i) << 2));
       store<f32>(x + o, xn);
     }
-    tanhRows(x, tNext, r0, r1);
+    if (w) transferRows(x, w, h, tNext, u, r0, r1);
+    else tanhRows(x, tNext, r0, r1);
     par = 1 - par;
     barrier(bar, nth);
   }
 }
 
-/** tb[par] = tanh(x) for this thread's rows (run once before the first pdeN2Steps). args: TanhInitArg (args.ts). */
+/**
+ * tb[par] = tanh(x) (PDE_N4: tanh((x − h)/w), and u = tanh(x)) for this thread's rows, run once
+ * before the first pdeN2Steps. args: TanhInitArg (args.ts).
+ */
 export function tanhInit(tid: i32, nth: i32, args: usize): void {
   const N = argI32(args, TanhInitArg.N);
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
-  tanhRows(argPtr(args, TanhInitArg.x), argPtr(args, TanhInitArg.t), r0, r1);
+  const x = argPtr(args, TanhInitArg.x);
+  const t = argPtr(args, TanhInitArg.t);
+  const w = argPtr(args, TanhInitArg.w);
+  if (w) transferRows(x, w, argPtr(args, TanhInitArg.h), t, argPtr(args, TanhInitArg.u), r0, r1);
+  else tanhRows(x, t, r0, r1);
 }
