@@ -93,6 +93,11 @@ NGNN_INLINE void w_chunk(const ngnn_msg *q, const float *k, int i, const int R, 
       else vstore(q->dW + o, dw[r]);
       continue;
     }
+    if (q->l1 != 0) {
+      // dW += l1·sign(W): +l1 where W > 0, −l1 where W < 0, 0 at 0 (the diagonal included).
+      const vf L = vset1(q->l1);
+      dw[r] = vadd(dw[r], vsub(vkeep_pos(L, w[r]), vkeep_pos(L, vsub(vzero(), w[r]))));
+    }
     vf m = part ? vloadn(q->m + o, n) : vload(q->m + o);
     vf v = part ? vloadn(q->v + o, n) : vload(q->v + o);
     vf p = adam_vec(k, w[r], dw[r], &m, &v);

@@ -78,7 +78,8 @@ static inline int ngnn_mlp_params(int nIn, int H) { return (nIn * H + 3 * H + H 
  *   M[b, i] = Σ_{j≠i} W[i, j] P[b, j];
  *   dP[b, j] = Σ_{i≠j} W[i, j] G[b, i];  dW[i, j] = Σ_b G[b, i] P[b, j] (i ≠ j), 0 on the diagonal.
  * With `adam` set, dW is not stored: W, m, v take the Adam step with it instead (PyTorch formula,
- * p ← p − step·m / (√v / sqrtBc2 + eps)), and W's diagonal is set to 0.
+ * p ← p − step·m / (√v / sqrtBc2 + eps)), with dW += l1·sign(W) first (the W L1 penalty's
+ * subgradient, 0 at 0), and W's diagonal is set to 0.
  */
 typedef struct {
   int B, N;
@@ -87,7 +88,7 @@ typedef struct {
   float *M, *dP, *dW;
   int adam;
   float *m, *v;
-  float step, beta1, beta2, eps, sqrtBc2;
+  float step, beta1, beta2, eps, sqrtBc2, l1;
 } ngnn_msg;
 
 /** One Adam step on n elements (same formula). */

@@ -250,11 +250,11 @@ static void adam_scalars(args_t *a, size_t k, float *out) {
   for (int e = 0; e < 5; e++) out[e] = (float)arg_num(a, k + e, names[e]);
 }
 
-/** messagesBackwardAdamW(h, B, N, W, G, P, dP, m, v, step, beta1, beta2, eps, sqrtBc2). */
+/** messagesBackwardAdamW(h, B, N, W, G, P, dP, m, v, step, beta1, beta2, eps, sqrtBc2, l1). */
 napi_value js_messages_backward_adam(napi_env env, napi_callback_info info) {
   args_t a;
   ngnn_msg q;
-  if (!args_get(env, info, 14, &a)) return NULL;
+  if (!args_get(env, info, 15, &a)) return NULL;
   backend *b = msg_common(&a, &q);
   const size_t BN = (size_t)q.B * q.N, NN = (size_t)q.N * q.N;
   q.G = arg_f32(&a, 4, "G", BN, 0, NULL);
@@ -264,8 +264,10 @@ napi_value js_messages_backward_adam(napi_env env, napi_callback_info info) {
   q.v = arg_f32(&a, 8, "v", NN, 0, NULL);
   float s[5];
   adam_scalars(&a, 9, s);
+  const float l1 = (float)arg_num(&a, 14, "l1");
   if (a.failed) return NULL;
   q.adam = 1;
+  q.l1 = l1;
   q.step = s[0];
   q.beta1 = s[1];
   q.beta2 = s[2];

@@ -55,8 +55,9 @@ export interface Backend {
 
   /**
    * Optional fusion of messagesBackward with W's Adam step, so that W, m and v are read and written
-   * once and dW is never stored: dP as messagesBackward; W, m, v as adam(W, dW, m, v, …) with
-   * messagesBackward's dW; then W[i, i] = 0. dP uses W before the step.
+   * once and dW is never stored: dP as messagesBackward; W, m, v as adam(W, dW + l1·sign(W), m, v, …)
+   * with messagesBackward's dW (l1: the W L1 penalty's coefficient, default 0); then W[i, i] = 0.
+   * dP uses W before the step.
    */
   messagesBackwardAdamW?(
     W: Arr,
@@ -72,5 +73,6 @@ export interface Backend {
     beta2: number,
     eps: number,
     t: number,
+    l1?: number,
   ): void;
 }

@@ -60,15 +60,15 @@ export class Adam {
 
   /**
    * When the backend fuses them, the messages' backward (dP = G W, see Backend.messagesBackward) with
-   * W's Adam step of the coming `step()`, which then leaves W alone; returns false (and does
-   * nothing) otherwise.
+   * W's Adam step of the coming `step()` (its gradient plus l1·sign(W), the W L1 penalty's), which
+   * then leaves W alone; returns false (and does nothing) otherwise.
    */
-  stepWFused(params: ParamSet, G: Arr, P: Arr, B: number, dP: Arr): boolean {
+  stepWFused(params: ParamSet, G: Arr, P: Arr, B: number, dP: Arr, l1 = 0): boolean {
     const fused = this.backend.messagesBackwardAdamW;
     if (!fused || this.fixed.has("W")) return false;
     const N = params.shape.N;
     const lr = lrForTensor("W", this.rates);
-    fused.call(this.backend, params.W, G, P, B, N, dP, this.m.W, this.v.W, lr, this.beta1, this.beta2, this.eps, this.t + 1);
+    fused.call(this.backend, params.W, G, P, B, N, dP, this.m.W, this.v.W, lr, this.beta1, this.beta2, this.eps, this.t + 1, l1);
     this.wDone = true;
     return true;
   }

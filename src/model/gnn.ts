@@ -15,7 +15,7 @@
 import type { Arr, Backend } from "../kernels/backend.js";
 import type { Adam } from "./adam.js";
 import type { ParamSet } from "./params.js";
-import { type LossCoeffs, ShiftedPsi, edgeDiffTerm, phiZeroTerm, wL1Term } from "./regularisers.js";
+import { type LossCoeffs, ShiftedPsi, edgeDiffTerm, phiZeroTerm, wL1Term, wL1Value } from "./regularisers.js";
 
 /** The loss and its parts: total = pred + regul, regul = phiZero + edgeDiff + WL1. */
 export interface LossParts {
@@ -136,9 +136,11 @@ export function lossAndGrad(
   // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
   grad.data.fill(0, grad.W.length);
   // Messages: dW = Gᵀ P (off-diagonal), dP = G W.
-  const fused = coeffs.WL1 === 0 && adam?.stepWFused(p, ws.G, ws.P, B, ws.dP);
+  // The W L1 term's value is of W before the step; a fused backend adds its subgradient itself.
+  const WL1value = coeffs.WL1 !== 0 ? wL1Value(p.W, coeffs.WL1) : 0;
+  const fused = adam?.stepWFused(p, ws.G, ws.P, B, ws.dP, coeffs.WL1);
   if (!fused) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
-  const WL1 = coeffs.WL1 !== 0 ? wL1Term(p.W, grad.W, coeffs.WL1) : 0;
+  const WL1 = coeffs.WL1 !== 0 && !fused ? wL1Term(p.W, grad.W, coeffs.WL1) : WL1value;
   const psiIn = psiInput(p, ws, X);
   let edgeDiff = 0;
   if (coeffs.edgeDiff !== 0) {

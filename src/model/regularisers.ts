@@ -143,6 +143,13 @@ export function edgeDiffTerm(
   return loss;
 }
 
+/** λ Σ_ij |W_ij|, the W L1 term's value alone (a backend that fuses W's Adam step adds its subgradient). */
+export function wL1Value(W: Arr, coeff: number): number {
+  let sum = 0;
+  for (let k = 0; k < W.length; k++) sum += Math.abs(W[k]);
+  return coeff * sum;
+}
+
 /**
  * L = λ Σ_ij |W_ij| (W: [N, N], diagonal included: it is 0). Subgradient λ · sign(W_ij), 0 at 0,
  * ADDED to dW (so the diagonal's gradient stays 0).

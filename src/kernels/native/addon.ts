@@ -34,6 +34,7 @@ export interface NativeAddon {
   mlpBackward(h: Handle, S: number, nIn: number, H: number, ...arrays: (F32 | null)[]): void;
   messages(h: Handle, B: number, N: number, W: F32, P: F32, M: F32): void;
   messagesBackward(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dW: F32, dP: F32): void;
+  /** k: step, beta1, beta2, eps, sqrtBc2, then l1 (the W L1 coefficient). */
   messagesBackwardAdamW(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dP: F32, m: F32, v: F32, ...k: number[]): void;
   adam(h: Handle, p: F32, g: F32, m: F32, v: F32, step: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
   /** PDE_N2 / PDE_N4 Euler steps (native/src/kern_pde.h); nSteps = 0 sets t[par] = tanh(x) (PDE_N4: the transfer, and u). */

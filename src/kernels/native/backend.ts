@@ -112,9 +112,9 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
       addon.messagesBackward(h, B, N, f32(W), f32(G), f32(P), f32(dW), f32(dP));
     },
 
-    messagesBackwardAdamW(W, G, P, B, N, dP, m, v, lr, beta1, beta2, eps, t): void {
+    messagesBackwardAdamW(W, G, P, B, N, dP, m, v, lr, beta1, beta2, eps, t, l1 = 0): void {
       const k = adamScalars(lr, beta1, beta2, eps, t);
-      addon.messagesBackwardAdamW(h, B, N, f32(W), f32(G), f32(P), f32(dP), f32(m), f32(v), ...k);
+      addon.messagesBackwardAdamW(h, B, N, f32(W), f32(G), f32(P), f32(dP), f32(m), f32(v), ...k, l1);
     },
 
     adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
