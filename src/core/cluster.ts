@@ -24,14 +24,7 @@ export function minMaxGlobal(points: Float64Array): Float64Array {
 /** Single-linkage flat clusters of n points of dimension dim (row-major) at distance ≤ threshold. */
 export function singleLinkage(points: Float64Array, dim: number, threshold: number): Int32Array {
   const n = points.length / dim;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
+  const { find, union } = unionFind(n);
   const t2 = threshold * threshold;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -41,13 +34,29 @@ export function singleLinkage(points: Float64Array, dim: number, threshold: numb
         d2 += d * d;
       }
       if (d2 <= t2) {
-        const ri = find(i);
-        const rj = find(j);
-        if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+        union(i, j);
       }
     }
   }
   return relabel(n, find);
+}
+
+/** Union-find over n points; a union keeps the smaller root (so roots are each cluster's first point). */
+function unionFind(n: number) {
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const union = (i: number, j: number) => {
+    const ri = find(i);
+    const rj = find(j);
+    if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+  };
+  return { find, union };
 }
 
 /** Label each point by its union-find root, numbered 0, 1, … in order of each cluster's first point. */
@@ -101,19 +110,10 @@ export function singleLinkageK(points: Float64Array, dim: number, k: number): In
   // Join along every edge but the k − 1 longest of positive length.
   const order = edges.map((_, e) => e).sort((a, b) => edges[a].d2 - edges[b].d2 || a - b);
   const cut = new Set(order.slice(Math.max(0, order.length - (k - 1))).filter((e) => edges[e].d2 > 0));
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
+  const { find, union } = unionFind(n);
   edges.forEach((edge, e) => {
     if (cut.has(e)) return;
-    const ri = find(edge.i);
-    const rj = find(edge.j);
-    if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+    union(edge.i, edge.j);
   });
   return relabel(n, find);
 }
