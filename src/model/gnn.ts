@@ -103,9 +103,9 @@ function fillPhiInput(out: Arr, X: ArrayLike<number>, a: Arr, B: number, N: numb
 /**
  * Loss and gradient for frames X, targets Y (both [B, N]) with the loss terms of `coeffs`. `grad`
  * is overwritten. Returns the loss and its parts. With `adam`, on a backend that fuses W's
- * gradient into W's Adam step, W takes the step of the coming `adam.step()` here and grad.W is not
- * written; not with the W L1 term, whose subgradient the fused step cannot take (it never stores
- * dW): then grad.W is computed and W steps in `adam.step()`.
+ * gradient into W's Adam step, W takes the step of the coming `adam.step()` here (with the W L1
+ * term's subgradient λ·sign(W) added in the kernel) and grad.W is not written; otherwise grad.W
+ * is computed (plus λ·sign(W)) and W steps in `adam.step()`.
  */
 export function lossAndGrad(
   backend: Backend,
