@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { Rng } from "../src/core/rng.js";
 import type { Backend } from "../src/kernels/backend.js";
 import { loadNative } from "../src/kernels/native/addon.js";
@@ -148,4 +148,48 @@ export function randomProblem(backend: Backend, N: number, B: number, seed: numb
     Y[k] = 3 * r.normal();
   }
   return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
+}
+
+/**
+ * Central finite differences (step h) of `loss()` against the analytic gradient `grad`, tensor by
+ * tensor: the relative error ‖fd − g‖ / ‖fd‖ of each tensor of `p`. W's diagonal (masked, N×N) is
+ * skipped and its gradient checked to be exactly 0. `loss` must read `p` (it is perturbed in place).
+ */
+export function fdRelativeErrors(p: ParamSet, grad: ParamSet, N: number, loss: () => number, h = 1e-6): Map<string, number> {
+  const errors = new Map<string, number>();
+  for (const spec of p.specs) {
+    const theta = p.tensor(spec.name);
+    const g = grad.tensor(spec.name);
+    let num2 = 0;
+    let diff2 = 0;
+    for (let k = 0; k < theta.length; k++) {
+      if (spec.name === "W" && Math.floor(k / N) === k % N) {
+        expect(g[k]).toBe(0);
+        continue;
+      }
+      const t0 = theta[k];
+      theta[k] = t0 + h;
+      const lp = loss();
+      theta[k] = t0 - h;
+      const lm = loss();
+      theta[k] = t0;
+      const fd = (lp - lm) / (2 * h);
+      num2 += fd * fd;
+      diff2 += (fd - g[k]) ** 2;
+    }
+    errors.set(spec.name, Math.sqrt(diff2 / num2));
+  }
+  return errors;
+}
+
+/** Plain-loop MLP: layers [W0, b0, W1, b1, …] (W [out, in]), ReLU between layers, input x (a scalar or a vector), scalar out. */
+export function plainMlp(layers: ArrayLike<number>[], x: number | number[]): number {
+  let h = typeof x === "number" ? [x] : x;
+  for (let l = 0; 2 * l < layers.length; l++) {
+    const W = layers[2 * l];
+    const b = Array.from(layers[2 * l + 1]);
+    const out = b.map((bo, o) => bo + h.reduce((acc, v, k) => acc + W[o * h.length + k] * v, 0));
+    h = 2 * l + 2 < layers.length ? out.map((z) => Math.max(0, z)) : out;
+  }
+  return h[0];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { randomProblem } from "../../test/helpers.js";
-import type { Arr, Backend } from "../kernels/backend.js";
+import { fdRelativeErrors, plainMlp as mlp, randomProblem } from "../../test/helpers.js";
+import type { Backend } from "../kernels/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { Adam } from "./adam.js";
 import { type LossParts, lossAndGrad } from "./gnn.js";
@@ -10,18 +10,6 @@ import { type LossCoeffs, lossCoeffs } from "./regularisers.js";
 const f64 = referenceBackend("f64");
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
 
-/** Plain-loop MLP: layers [W0, b0, W1, b1, …], ReLU between layers, input x (a scalar or a vector), scalar out. */
-function mlp(layers: Arr[], x: number | number[]): number {
-  let h = typeof x === "number" ? [x] : x;
-  for (let l = 0; 2 * l < layers.length; l++) {
-    const W = layers[2 * l];
-    const b = layers[2 * l + 1];
-    const out = Array.from(b, (bo, o) => bo + h.reduce((acc, v, k) => acc + W[o * h.length + k] * v, 0));
-    h = 2 * l + 2 < layers.length ? out.map((z) => Math.max(0, z)) : out;
-  }
-  return h[0];
-}
-
 /**
  * Central finite differences of the total loss against lossAndGrad's gradient, tensor by tensor:
  * returns the relative error ‖fd − g‖ / ‖fd‖ of each (the masked diagonal of W checked to be 0).
@@ -30,31 +18,7 @@ function fdErrors(N: number, B: number, coeffs: LossCoeffs, seed = 5, psiEmbeddi
   const s = randomProblem(f64, N, B, seed, 5, psiEmbedding);
   lossAndGrad(f64, s.p, s.grad, s.ws, s.X, s.Y, B, coeffs);
   const loss = () => lossAndGrad(f64, s.p, new ParamSet(s.shape, f64), s.ws, s.X, s.Y, B, coeffs).total;
-  const h = 1e-6;
-  const errors = new Map<string, number>();
-  for (const spec of s.p.specs) {
-    const theta = s.p.tensor(spec.name);
-    const g = s.grad.tensor(spec.name);
-    let num2 = 0;
-    let diff2 = 0;
-    for (let k = 0; k < theta.length; k++) {
-      if (spec.name === "W" && Math.floor(k / N) === k % N) {
-        expect(g[k]).toBe(0);
-        continue;
-      }
-      const t0 = theta[k];
-      theta[k] = t0 + h;
-      const lp = loss();
-      theta[k] = t0 - h;
-      const lm = loss();
-      theta[k] = t0;
-      const fd = (lp - lm) / (2 * h);
-      num2 += fd * fd;
-      diff2 += (fd - g[k]) ** 2;
-    }
-    errors.set(spec.name, Math.sqrt(diff2 / num2));
-  }
-  return errors;
+  return fdRelativeErrors(s.p, s.grad, N, loss);
 }
 
 describe("regularisers (reference backend, float64)", () => {
