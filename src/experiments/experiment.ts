@@ -68,14 +68,18 @@ export interface Experiment {
   papers?: Readonly<Record<string, PaperNumbers>>;
 }
 
+/** The paper config of `configName`: itself, or the config whose small form it is. */
+function fullConfigOf(e: Experiment, configName: string): string {
+  return Object.entries(e.small).find(([, s]) => s === configName)?.[0] ?? configName;
+}
+
 /** The paper's numbers for `configName` of `e` (its small form included): its own, else the main config's. */
 export function paperOf(e: Experiment, configName: string): PaperNumbers {
-  const full = Object.entries(e.small).find(([, s]) => s === configName)?.[0] ?? configName;
-  return e.papers?.[full] ?? e.paper;
+  return e.papers?.[fullConfigOf(e, configName)] ?? e.paper;
 }
 
 /** The label of `configName` (or of its small form) in `e`'s multi-run figures and tables. */
 export function labelOf(e: Experiment, configName: string): string {
-  const full = Object.entries(e.small).find(([, s]) => s === configName)?.[0] ?? configName;
+  const full = fullConfigOf(e, configName);
   return e.labels?.[configName] ?? e.labels?.[full] ?? full;
 }
