@@ -14,6 +14,7 @@ import { readR2History, readResults, readTrainingSummary } from "../run-folder/f
 import { runPaths } from "../run-folder/layout.js";
 import { figureSaver } from "./figures.js";
 import { num } from "./format.js";
+import { STYLE } from "./report.js";
 
 export type Scale = "paper" | "small";
 
@@ -125,9 +126,7 @@ function experimentHtml(e: Experiment, scale: Scale, rows: ExperimentRow[], dir:
   const td = (v: string) => `<td class="num">${esc(v)}</td>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>neural-gnn: ${esc(e.id)}</title>
-<style>body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
-table{border-collapse:collapse}td,th{padding:.25em .8em;border-bottom:1px solid #eee;text-align:left}th{background:#f5f5f5}
-figure img{max-width:100%}.note{color:#666;font-size:.9em}</style></head><body>
+<style>${STYLE}</style></head><body>
 <h1>${esc(e.title)}</h1>
 <p class="note">${scale === "small" ? "Scaled-down form (configs/small/): same features, smaller network and shorter training; the paper's numbers are for the full configs." : "The paper's configs."}</p>
 <table id="experiment"><tr><th>config</th><th></th><th>W R²</th><th>paper</th><th>slope</th><th>paper</th><th>clustering accuracy (clusters)</th><th>paper</th><th>accuracy at K clusters (ours)</th><th>edge precision / recall, truth-free threshold (ours)</th><th>iterations</th></tr>

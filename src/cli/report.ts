@@ -25,7 +25,8 @@ import { runLayout } from "../run-folder/layout.js";
 import { type DatasetMeta, readDatasetMeta } from "../simulate/dataset.js";
 import { fitText, num } from "./format.js";
 
-const STYLE = `
+/** The reports' style sheet (run reports and experiment summaries). */
+export const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 1em 0; } td, th { padding: 0.25em 0.8em; border-bottom: 1px solid #eee; text-align: left; }

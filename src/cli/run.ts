@@ -18,7 +18,7 @@ import { num } from "./format.js";
 import { generateCommand } from "./generate.js";
 import { PACKAGE_ROOT } from "./paths.js";
 import { plotCommand } from "./plot.js";
-import { formatSeconds } from "./progress.js";
+import { formatSeconds, stderrLog } from "./progress.js";
 import { writeReport } from "./report.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
@@ -68,7 +68,7 @@ export async function runCommand(target: string | undefined, opts: RunCommandOpt
   const reports: string[] = [];
   for (const name of configNames(e, scale)) reports.push(await runConfig(shippedConfig(name), opts, e));
   if (e.configs.length > 1 || e.overlay) {
-    const log = (s: string) => !opts.quiet && process.stderr.write(`${s}\n`);
+    const log = stderrLog(opts.quiet);
     log(`\n━━ ${e.id}: summary over its ${e.configs.length} configs`);
     const report = await writeExperimentReport(e, scale, opts.runs, log);
     log(`report: ${report}`);
