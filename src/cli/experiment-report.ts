@@ -3,7 +3,7 @@
  * form): summary.json with one row per config (this run's numbers next to the paper's), the
  * multi-run figure of W R² against iterations, and report.html linking each config's report.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Experiment, labelOf, paperOf } from "../experiments/experiment.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -14,7 +14,7 @@ import { readR2History, readResults, readTrainingSummary } from "../run-folder/f
 import { runPaths } from "../run-folder/layout.js";
 import { figureSaver } from "./figures.js";
 import { num } from "./format.js";
-import { STYLE } from "./report.js";
+import { STYLE, figureHtml } from "./report.js";
 
 export type Scale = "paper" | "small";
 
@@ -119,10 +119,9 @@ function experimentHtml(e: Experiment, scale: Scale, rows: ExperimentRow[], dir:
     const report = runPaths(runs, name).report;
     return existsSync(report) ? `<a href="${esc(relative(dir, report))}">${esc(name)}</a>` : esc(name);
   };
+  const figures = join(dir, "figures");
   const figure =
-    e.overlay && existsSync(join(dir, "figures", `${e.overlay}.svg`))
-      ? `<figure><img alt="${esc(FIGURES[e.overlay])}" src="data:image/svg+xml;base64,${readFileSync(join(dir, "figures", `${e.overlay}.svg`)).toString("base64")}"><figcaption>${esc(FIGURES[e.overlay])}</figcaption></figure>`
-      : "";
+    e.overlay && existsSync(join(figures, `${e.overlay}.svg`)) ? figureHtml(figures, e.overlay, FIGURES[e.overlay]) : "";
   const td = (v: string) => `<td class="num">${esc(v)}</td>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>neural-gnn: ${esc(e.id)}</title>

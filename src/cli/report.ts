@@ -37,6 +37,12 @@ figcaption { font-size: 0.9em; color: #555; max-width: 560px; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 .note { color: #666; font-size: 0.9em; }`;
 
+/** figures/<id>.svg embedded as a data URI, with its caption. */
+export function figureHtml(figures: string, id: FigureId, caption: string): string {
+  const svg = readFileSync(join(figures, `${id}.svg`));
+  return `<figure id="${id}"><img alt="${esc(caption)}" src="data:image/svg+xml;base64,${svg.toString("base64")}"><figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
 /** The report's sections: the experiment's, then its generalisation cases. */
 function sections(e: Experiment): { title: string; figures: [FigureId, string][] }[] {
   const caption = (id: FigureId) => (FIGURES as Record<string, string>)[id] ?? id;
@@ -186,12 +192,7 @@ export function buildReport(dir: string): string {
     if (s.figures.length === 0) continue;
     parts.push(`<h2>${esc(s.title)}</h2>`);
     if (s.title === "Training" && training) parts.push(trainingTable(training, dir, paper));
-    for (const [f, caption] of s.figures) {
-      const svg = readFileSync(join(paths.figures, `${f}.svg`));
-      parts.push(
-        `<figure id="${f}"><img alt="${esc(caption)}" src="data:image/svg+xml;base64,${svg.toString("base64")}"><figcaption>${esc(caption)}</figcaption></figure>`,
-      );
-    }
+    for (const [f, caption] of s.figures) parts.push(figureHtml(paths.figures, f, caption));
   }
 
   // Provenance.
