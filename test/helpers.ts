@@ -193,3 +193,8 @@ export function plainMlp(layers: ArrayLike<number>[], x: number | number[]): num
   }
   return h[0];
 }
+
+/** A made-up external input Ω_i(k) in [0, 1.5] (0 for k < 3, a warm-up) for the integrator tests. */
+export function testOmega(k: number, i: number): number {
+  return k < 3 ? 0 : 0.5 + ((k * 7 + i * 3) % 11) / 10;
+}

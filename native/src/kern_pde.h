@@ -131,9 +131,11 @@ static void pde_steps(void *ctx, int tid, int nth) {
     const size_t frame = (size_t)k * N;
     for (int i = r0; i < r1; i++) {
       const float xi = q->x[i];
+      // The message m_i, times Ω_i(k) with an external input (simulate.ts: the same order).
+      const float mi = q->omega ? q->omega[frame + i] * q->m[i] : q->m[i];
       // PDE_N4: ((−c x + b) + s tanh x) + g m, the reference's order; PDE_N2: (−c x + s tanh x) + g m.
-      const float dxdt = q->w ? -q->c[i] * xi + q->b[i] + q->s[i] * q->u[i] + q->g[i] * q->m[i]
-                              : -q->c[i] * xi + q->s[i] * tCur[i] + q->g[i] * q->m[i];
+      const float dxdt = q->w ? -q->c[i] * xi + q->b[i] + q->s[i] * q->u[i] + q->g[i] * mi
+                              : -q->c[i] * xi + q->s[i] * tCur[i] + q->g[i] * mi;
       if (q->save) {
         q->outX[frame + i] = xi;
         q->outY[frame + i] = dxdt;

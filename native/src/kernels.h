@@ -113,6 +113,7 @@ typedef struct {
   float *x, *t, *m, *outX, *outY;
   float *u; /* PDE_N4, else NULL */
   const float *noise;
+  const float *omega; /* [nSteps, N] external input: receiver i's message times Ω_i(k) at step k, else NULL */
   float dt, noiseLevel;
   void *barrier; /* ngnn_barrier* */
 } ngnn_pde;

@@ -303,14 +303,15 @@ napi_value js_adam(napi_env env, napi_callback_info info) {
 
 /**
  * pdeSteps(h, N, nSteps, save, par, W, x, t, m, c, s, g, outX, outY, noise | null, dt, noiseLevel,
- * b | null, w | null, h | null, u | null): nSteps PDE_N2 Euler steps (kern_pde.h), PDE_N4 ones with
- * b, w, h, u; nSteps = 0 sets t[par] = tanh(x) (PDE_N4: the transfer, and u = tanh(x)).
+ * b | null, w | null, h | null, u | null, omega | null): nSteps PDE_N2 Euler steps (kern_pde.h), PDE_N4
+ * ones with b, w, h, u; omega [nSteps, N] scales receiver i's message at step k by Ω_i(k);
+ * nSteps = 0 sets t[par] = tanh(x) (PDE_N4: the transfer, and u = tanh(x)).
  */
 napi_value js_pde_steps(napi_env env, napi_callback_info info) {
   args_t a;
   ngnn_pde q;
   memset(&q, 0, sizeof q);
-  if (!args_get(env, info, 21, &a)) return NULL;
+  if (!args_get(env, info, 22, &a)) return NULL;
   backend *b = backend_of(&a);
   q.N = arg_int(&a, 1, "N", 1, 1 << 20);
   q.nSteps = arg_int(&a, 2, "nSteps", 0, 1 << 30);
@@ -334,6 +335,7 @@ napi_value js_pde_steps(napi_env env, napi_callback_info info) {
   q.b = arg_f32(&a, 17, "b", n4 ? N : 0, !n4, NULL);
   q.h = arg_f32(&a, 19, "h", n4 ? N : 0, !n4, NULL);
   q.u = arg_f32(&a, 20, "u", n4 ? N : 0, !n4, NULL);
+  q.omega = arg_f32(&a, 21, "omega", frames, 1, NULL);
   if (a.failed) return NULL;
   ngnn_barrier bar;
   atomic_init(&bar.count, 0);

@@ -12,13 +12,16 @@ import { PdeN2Integrator } from "./integrate.js";
 import type { NeuronParams } from "./neurons.js";
 
 /** What generate uses of an integrator (PdeN2Integrator's interface). */
-export type PdeN2Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "run">;
+export type PdeN2Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "omegaBuffer" | "run">;
 
 export interface PdeN2Engine {
   /** "native-2t", "wasm-2t". */
   readonly name: string;
   readonly threads: number;
-  /** An integrator of W [N, N] from x0, recording chunks of up to maxChunk frames. */
+  /**
+   * An integrator of W [N, N] from x0, recording chunks of up to maxChunk frames; with
+   * `externalInput`, each step's message is scaled per receiver by its omegaBuffer row.
+   */
   integrator(
     W: Float32Array,
     p: NeuronParams,
@@ -26,6 +29,7 @@ export interface PdeN2Engine {
     maxChunk: number,
     dt: number,
     noiseLevel?: number,
+    externalInput?: boolean,
   ): PdeN2Stepper;
   close(): Promise<void>;
 }
@@ -44,8 +48,8 @@ export async function openPdeN2Engine(N: number, threads?: number, which: "auto"
     return {
       name: `native-${created.threads}t`,
       threads: created.threads,
-      integrator: (W, p, x0, maxChunk, dt, noiseLevel) =>
-        new NativePdeN2Integrator(addon, created.handle, W, p, x0, maxChunk, dt, noiseLevel),
+      integrator: (W, p, x0, maxChunk, dt, noiseLevel, externalInput) =>
+        new NativePdeN2Integrator(addon, created.handle, W, p, x0, maxChunk, dt, noiseLevel, externalInput),
       close: async () => addon.close(created.handle),
     };
   }
@@ -53,7 +57,8 @@ export async function openPdeN2Engine(N: number, threads?: number, which: "auto"
   return {
     name: `wasm-${engine.threads}t`,
     threads: engine.threads,
-    integrator: (W, p, x0, maxChunk, dt, noiseLevel) => new PdeN2Integrator(engine, W, p, x0, maxChunk, dt, noiseLevel),
+    integrator: (W, p, x0, maxChunk, dt, noiseLevel, externalInput) =>
+      new PdeN2Integrator(engine, W, p, x0, maxChunk, dt, noiseLevel, externalInput),
     close: () => engine.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { nativeOrWarn, useEngines } from "../../test/helpers.js";
+import { nativeOrWarn, testOmega, useEngines } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import { drawConnectivity } from "./connectivity.js";
 import { openPdeN2Engine } from "./engine.js";
@@ -24,7 +24,7 @@ const PARAMS_N4 = [
   [2, 0, 10, 2, 8, 0],
 ];
 
-type Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "run">;
+type Stepper = Pick<PdeN2Integrator, "N" | "state" | "framesX" | "framesY" | "noiseBuffer" | "omegaBuffer" | "run">;
 
 /** `steps` recorded steps of a random N-neuron system (process noise when `noisy`), in chunks. */
 function simulate(
@@ -34,6 +34,7 @@ function simulate(
   chunk: number,
   noisy: boolean,
   n4 = false,
+  omega = false,
 ) {
   const W = drawConnectivity("Lorentz", N, 3);
   const types = neuronTypes(N, 4);
@@ -44,10 +45,15 @@ function simulate(
   const noise = new Rng(3, 10);
   const X = new Float32Array(steps * N);
   const Y = new Float32Array(steps * N);
+  if (omega) integ.omegaBuffer(5).fill(0);
   integ.run(5, false);
   for (let f = 0; f < steps; f += chunk) {
     const n = Math.min(chunk, steps - f);
     if (noisy) noise.fillNormal(integ.noiseBuffer(n));
+    if (omega) {
+      const O = integ.omegaBuffer(n);
+      for (let k = 0; k < n; k++) for (let i = 0; i < N; i++) O[k * N + i] = testOmega(f + k, i);
+    }
     integ.run(n, true);
     X.set(integ.framesX(n), f * N);
     Y.set(integ.framesY(n), f * N);
@@ -60,10 +66,11 @@ describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
   const handles: object[] = [];
   const addon = "addon" in loaded ? loaded.addon : undefined!;
   /** A native integrator on `threads` threads, every step split over all of them. */
-  const native = (threads: number, noise: number) => {
+  const native = (threads: number, noise: number, omega = false) => {
     const h = addon.create(threads, "", true, true).handle;
     handles.push(h);
-    return (W: Float32Array, p: NeuronParams, x0: Float32Array) => new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise);
+    return (W: Float32Array, p: NeuronParams, x0: Float32Array) =>
+      new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise, omega);
   };
   afterAll(() => {
     for (const h of handles) addon.close(h);
@@ -90,6 +97,21 @@ describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
     const wasm = simulate((W, p, x0) => new PdeN2Integrator(engines.e2, W, p, x0, 64, 0.01, noise), N, 150, 64, noise > 0, true);
     for (const t of [1, 3]) {
       const nat = simulate(native(t, noise), N, 150, t === 3 ? 17 : 64, noise > 0, true);
+      expect(nat.X).toEqual(wasm.X);
+      expect(nat.Y).toEqual(wasm.Y);
+      expect(nat.x).toEqual(wasm.x);
+    }
+  });
+
+  it.each([
+    [64, 0],
+    [203, 0.25],
+  ])("PDE_N4 with an external input Ω: the WebAssembly kernel's numbers bit for bit (N = %i, noise %s)", (N, noise) => {
+    const make = (W: Float32Array, p: NeuronParams, x0: Float32Array) =>
+      new PdeN2Integrator(engines.e2, W, p, x0, 64, 0.01, noise, true);
+    const wasm = simulate(make, N, 150, 64, noise > 0, true, true);
+    for (const t of [1, 3]) {
+      const nat = simulate(native(t, noise, true), N, 150, t === 3 ? 17 : 64, noise > 0, true, true);
       expect(nat.X).toEqual(wasm.X);
       expect(nat.Y).toEqual(wasm.Y);
       expect(nat.x).toEqual(wasm.x);

@@ -23,6 +23,8 @@ export class NativePdeN2Integrator {
   private readonly outX: Float32Array;
   private readonly outY: Float32Array;
   private readonly noise: Float32Array | null;
+  /** External input Ω [maxChunk, N], or null. */
+  private readonly omega: Float32Array | null;
   /** PDE_N4: drive b, the sender's width w and threshold h, the self term's tanh(x) u (each [N]). */
   private readonly n4: { b: Float32Array; w: Float32Array; h: Float32Array; u: Float32Array } | null;
   private par = 0;
@@ -38,6 +40,7 @@ export class NativePdeN2Integrator {
     maxChunk: number,
     private readonly dt: number,
     private readonly noiseLevel = 0,
+    externalInput = false,
   ) {
     const N = p.g.length;
     this.N = N;
@@ -55,6 +58,7 @@ export class NativePdeN2Integrator {
     this.outX = f(maxChunk * N);
     this.outY = f(maxChunk * N);
     this.noise = noiseLevel > 0 ? f(maxChunk * N) : null;
+    this.omega = externalInput ? f(maxChunk * N) : null;
     const tr = p.transfer;
     this.n4 = tr ? { b: Float32Array.from(tr.b), w: Float32Array.from(tr.w), h: Float32Array.from(tr.h), u: f(N) } : null;
   }
@@ -78,6 +82,12 @@ export class NativePdeN2Integrator {
   noiseBuffer(frames: number): Float32Array {
     if (!this.noise) throw new Error("no process noise configured");
     return this.noise.subarray(0, frames * this.N);
+  }
+
+  /** External input buffer [frames, N]: Ω_i(k) of each step, to fill before `run` when externalInput. */
+  omegaBuffer(frames: number): Float32Array {
+    if (!this.omega) throw new Error("no external input configured");
+    return this.omega.subarray(0, frames * this.N);
   }
 
   /** Advance `steps` (≤ maxChunk) Euler steps; with `save`, record x and dx/dt before each step. */
@@ -115,6 +125,7 @@ export class NativePdeN2Integrator {
       this.n4?.w ?? null,
       this.n4?.h ?? null,
       this.n4?.u ?? null,
+      this.omega,
     );
   }
 }

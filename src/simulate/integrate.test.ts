@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allclose, useEngines } from "../../test/helpers.js";
+import { allclose, testOmega, useEngines } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import type { WasmEngine } from "../kernels/wasm/engine.js";
 import { drawConnectivity } from "./connectivity.js";
@@ -33,15 +33,19 @@ function problem(N: number, seed: number, n4 = false) {
 }
 
 /** Run `steps` steps on the engine, recording every frame; returns [x frames, y frames, final x]. */
-function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0, n4 = false) {
+function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0, n4 = false, omega = false) {
   const { W, p, x0 } = problem(N, seed, n4);
   const mark = engine.mark();
-  const integ = new PdeN2Integrator(engine, W, p, x0, chunk, 0.01, noise);
+  const integ = new PdeN2Integrator(engine, W, p, x0, chunk, 0.01, noise, omega);
   const X = new Float32Array(steps * N);
   const Y = new Float32Array(steps * N);
   for (let f = 0; f < steps; f += chunk) {
     const n = Math.min(chunk, steps - f);
     if (noise > 0) integ.noiseBuffer(n).fill(1);
+    if (omega) {
+      const O = integ.omegaBuffer(n);
+      for (let k = 0; k < n; k++) for (let i = 0; i < N; i++) O[k * N + i] = testOmega(f + k, i);
+    }
     integ.run(n, true);
     X.set(integ.framesX(n), f * N);
     Y.set(integ.framesY(n), f * N);
@@ -125,5 +129,36 @@ describe("PDE_N4 on the WebAssembly engine (the PDE_N2 kernel with the sender's 
     expect(b.X).toEqual(a.X);
     expect(b.xEnd).toEqual(a.xEnd);
     expect(runWasm(engines.e1, 203, 11, 200, 200).xEnd).not.toEqual(a.xEnd);
+  });
+});
+
+describe("PDE_N4 with a multiplicative external input Ω (Figure 3) on the WebAssembly engine", () => {
+  const engines = useEngines();
+
+  it("matches the plain float64 reference −a x + b + s tanh x + g Ω_i Σ_j W_ij tanh((x_j − h_j)/w_j)", () => {
+    const N = 37;
+    const steps = 20;
+    const { W, p } = problem(N, 5, true);
+    const { X, Y } = runWasm(engines.e1, N, 5, steps, 8, 0, true, true);
+    for (let k = 0; k < steps; k++) {
+      const fromEngine = Float64Array.from(X.subarray(k * N, (k + 1) * N));
+      const ref = new Float64Array(N);
+      pdeN4EulerStep(W, p, fromEngine, ref, 0.01, Float64Array.from({ length: N }, (_, i) => testOmega(k, i)));
+      const r = allclose(Y.subarray(k * N, (k + 1) * N), ref, 1e-5, 2e-5);
+      expect(r.ok, r.worst).toBe(true);
+    }
+  });
+
+  it("gives identical results for 1 and 2 threads and any chunking; Ω = 0 uncouples, Ω = 1 is PDE_N4", () => {
+    const a = runWasm(engines.e1, 203, 11, 100, 100, 0, true, true);
+    const b = runWasm(engines.e2, 203, 11, 100, 7, 0, true, true);
+    expect(b.X).toEqual(a.X);
+    expect(b.xEnd).toEqual(a.xEnd);
+    expect(runWasm(engines.e1, 203, 11, 100, 100, 0, true).xEnd).not.toEqual(a.xEnd);
+    // During the first 3 steps Ω = 0: dx/dt = −a x + b + s tanh x, no message.
+    const { W, p } = problem(203, 11, true);
+    const ref = new Float64Array(203);
+    pdeN4EulerStep(W, p, Float64Array.from(a.X.subarray(0, 203)), ref, 0.01, new Float64Array(203));
+    expect(allclose(a.Y.subarray(0, 203), ref, 1e-5, 2e-5).ok).toBe(true);
   });
 });

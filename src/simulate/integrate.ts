@@ -14,7 +14,7 @@ export class PdeN2Integrator {
   readonly Np: number;
   readonly maxChunk: number;
   private readonly ptr: Record<
-    "W" | "x" | "tb" | "m" | "c" | "s" | "g" | "outX" | "outY" | "noise" | "bar" | "b" | "w" | "h" | "u",
+    "W" | "x" | "tb" | "m" | "c" | "s" | "g" | "outX" | "outY" | "noise" | "bar" | "b" | "w" | "h" | "u" | "omega",
     number
   >;
   private par = 0;
@@ -29,6 +29,7 @@ export class PdeN2Integrator {
     maxChunk: number,
     private readonly dt: number,
     private readonly noiseLevel = 0,
+    externalInput = false,
   ) {
     const N = p.g.length;
     const Np = Math.ceil(N / 4) * 4;
@@ -53,6 +54,7 @@ export class PdeN2Integrator {
       w: p.transfer ? f(Np) : 0,
       h: p.transfer ? f(Np) : 0,
       u: p.transfer ? f(Np) : 0,
+      omega: externalInput ? f(maxChunk * N) : 0,
     };
     const Wm = engine.f32(this.ptr.W, N * Np);
     for (let i = 0; i < N; i++) Wm.set(W.subarray(i * N, (i + 1) * N), i * Np);
@@ -88,6 +90,12 @@ export class PdeN2Integrator {
     return this.engine.f32(this.ptr.noise, frames * this.N);
   }
 
+  /** External input buffer [frames, N]: Ω_i(k) of each step, to fill before `run` when externalInput. */
+  omegaBuffer(frames: number): Float32Array {
+    if (!this.ptr.omega) throw new Error("no external input configured");
+    return this.engine.f32(this.ptr.omega, frames * this.N);
+  }
+
   /** Advance `steps` (≤ maxChunk) Euler steps; with `save`, record x and dx/dt before each step. */
   run(steps: number, save: boolean): void {
     if (steps > this.maxChunk) throw new Error(`chunk of ${steps} frames exceeds ${this.maxChunk}`);
@@ -119,6 +127,7 @@ export class PdeN2Integrator {
       w: q.w,
       h: q.h,
       u: q.u,
+      omega: q.omega,
     });
     this.par = (this.par + steps) % 2;
   }

@@ -34,10 +34,17 @@ export function pdeN4Psi(x: number, p: readonly number[]): number {
 }
 
 /**
- * dxdt[i] = −a_i x_i + b_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh((x_j − h_j)/w_j), float64.
+ * dxdt[i] = −a_i x_i + b_i + s_i tanh(x_i) + g_i (Ω_i Σ_j W_ij tanh((x_j − h_j)/w_j)), float64;
+ * Ω_i = 1 without `omega` (Figure 3's multiplicative external input: omega [N]).
  * W: [N, N] row = receiving neuron (its diagonal is 0 for the simulated networks).
  */
-export function pdeN4Derivative(W: Float32Array, p: NeuronParams, x: ArrayLike<number>, dxdt: Float32Array | Float64Array): void {
+export function pdeN4Derivative(
+  W: Float32Array,
+  p: NeuronParams,
+  x: ArrayLike<number>,
+  dxdt: Float32Array | Float64Array,
+  omega?: ArrayLike<number>,
+): void {
   const N = x.length;
   const tr = p.transfer;
   if (!tr) throw new Error("pdeN4Derivative: the parameters have no transfer (b, w, h)");
@@ -47,12 +54,20 @@ export function pdeN4Derivative(W: Float32Array, p: NeuronParams, x: ArrayLike<n
     let m = 0;
     const row = i * N;
     for (let j = 0; j < N; j++) m += W[row + j] * t[j];
+    if (omega) m *= omega[i];
     dxdt[i] = -p.c[i] * x[i] + tr.b[i] + p.s[i] * Math.tanh(x[i]) + p.g[i] * m;
   }
 }
 
-/** One explicit Euler step in place: x ← x + dt·f(x). Returns f(x) in `dxdt`. */
-export function pdeN4EulerStep(W: Float32Array, p: NeuronParams, x: Float64Array, dxdt: Float64Array, dt: number): void {
-  pdeN4Derivative(W, p, x, dxdt);
+/** One explicit Euler step in place: x ← x + dt·f(x) (f with the external input `omega` [N], if any). Returns f(x) in `dxdt`. */
+export function pdeN4EulerStep(
+  W: Float32Array,
+  p: NeuronParams,
+  x: Float64Array,
+  dxdt: Float64Array,
+  dt: number,
+  omega?: ArrayLike<number>,
+): void {
+  pdeN4Derivative(W, p, x, dxdt, omega);
   for (let i = 0; i < x.length; i++) x[i] += dt * dxdt[i];
 }

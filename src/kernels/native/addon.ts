@@ -61,6 +61,8 @@ export interface NativeAddon {
     w: F32 | null,
     hT: F32 | null,
     u: F32 | null,
+    /** External input [nSteps, N] (else null): receiver i's message times Ω_i(k) at step k. */
+    omega: F32 | null,
   ): void;
 }
 

@@ -128,6 +128,7 @@ export const enum AdamArg {
  * nSteps explicit-Euler steps of PDE_N2, or of PDE_N4 when w is non-zero:
  *   PDE_N2  dx_i/dt = −c_i x_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh(x_j)
  *   PDE_N4  dx_i/dt = −c_i x_i + b_i + s_i tanh(x_i) + g_i Σ_j W_ij tanh((x_j − h_j)/w_j)
+ * and, with omega, the message of receiver i scaled by Ω_i(k) at step k.
  */
 export const enum PdeN2StepsArg {
   N,
@@ -167,6 +168,11 @@ export const enum PdeN2StepsArg {
   h,
   /** PDE_N4 (0 for PDE_N2): [Np] tanh(x) of the self term (tb holds the transfer). */
   u,
+  /**
+   * External input (0: none): [nSteps, N] per-receiver multiplier of the message of step k,
+   * g_i·Σ_j W_ij ψ_j → g_i·(Ω_i(k)·Σ_j W_ij ψ_j) (Figure 3's multiplicative input).
+   */
+  omega,
   COUNT,
 }
 

@@ -1,6 +1,8 @@
 // PDE_N2 / PDE_N4 explicit-Euler integration, the hot loop of `generate`.
 //   PDE_N2  dx_i/dt = -c_i x_i + s_i tanh(x_i) + g_i sum_j W_ij tanh(x_j)
 //   PDE_N4  dx_i/dt = -c_i x_i + b_i + s_i tanh(x_i) + g_i sum_j W_ij tanh((x_j - h_j) / w_j)
+//   with an external input Ω [nSteps, N] (Figure 3, multiplicative): the message term
+//   g_i (Ω_i(k) sum_j W_ij ...) at step k; without one the numbers are bit for bit those above.
 // Layout: W is [N, Np] row-major (row i = receiving neuron), Np = N rounded up to 4, zero padded.
 // The sender's transfer (PDE_N2: tanh(x)) is double-buffered in `tb` ([2, Np]) so one barrier per
 // step separates the threads; PDE_N4's self term tanh(x_i) is in `u`, read only by row i's thread.
@@ -101,6 +103,7 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
   const w = argPtr(args, PdeN2StepsArg.w);
   const h = argPtr(args, PdeN2StepsArg.h);
   const u = argPtr(args, PdeN2StepsArg.u);
+  const omega = argPtr(args, PdeN2StepsArg.omega);
   const r0 = sliceStart(N, tid, nth, 4);
   const r1 = sliceStart(N, tid + 1, nth, 4);
   const tBytes = <usize>Np << 2;
@@ -112,10 +115,12 @@ export function pdeN2Steps(tid: i32, nth: i32, args: usize): void {
     for (let i = r0; i < r1; i++) {
       const o = <usize>i << 2;
       const xi = load<f32>(x + o);
+      // The message m_i, times Ω_i(k) with an external input.
+      const mi = omega ? load<f32>(omega + ((frame + <usize>i) << 2)) * load<f32>(m + o) : load<f32>(m + o);
       // PDE_N4: ((−c x + b) + s tanh x) + g m, the reference's order; PDE_N2: (−c x + s tanh x) + g m.
       const dxdt = w
-        ? -load<f32>(c + o) * xi + load<f32>(b + o) + load<f32>(s + o) * load<f32>(u + o) + load<f32>(g + o) * load<f32>(m + o)
-        : -load<f32>(c + o) * xi + load<f32>(s + o) * load<f32>(tCur + o) + load<f32>(g + o) * load<f32>(m + o);
+        ? -load<f32>(c + o) * xi + load<f32>(b + o) + load<f32>(s + o) * load<f32>(u + o) + load<f32>(g + o) * mi
+        : -load<f32>(c + o) * xi + load<f32>(s + o) * load<f32>(tCur + o) + load<f32>(g + o) * mi;
       if (save) {
         const fo = (frame + <usize>i) << 2;
         store<f32>(outX + fo, xi);
