@@ -242,10 +242,39 @@ export function requireImplemented(config: Config, file: string): void {
   if (!["Lorentz", "Gaussian", "uniform"].includes(sim.connectivity_type) && !sim.connectivity_file) {
     fail(`simulation.connectivity_type: ${JSON.stringify(sim.connectivity_type)} (supported: Lorentz, Gaussian, uniform)`);
   }
-  if (sim.external_input_type !== "none") fail(`simulation.external_input_type: ${JSON.stringify(sim.external_input_type)}`);
+  if (sim.external_input_type !== "none") requireExternalInput(config, file);
   if (sim.phi !== "tanh") fail(`simulation.phi: ${JSON.stringify(sim.phi)} (supported: tanh)`);
   if (config.training.measurement_noise_level > 0) fail("training.measurement_noise_level > 0");
   if (sim.shuffle_neuron_types) fail("simulation.shuffle_neuron_types");
+}
+
+/**
+ * The external inputs implemented: Figure 3's, external_input_type "visual" with
+ * external_input_mode "multiplicative" on PDE_N4 (simulate/external-input.ts checks the video
+ * against n_input_neurons when it reads it).
+ */
+function requireExternalInput(config: Config, file: string): void {
+  const sim = config.simulation;
+  const fail = (what: string) => {
+    throw new ConfigError(`${file}: ${what} is not implemented yet`);
+  };
+  if (sim.external_input_type !== "visual")
+    fail(`simulation.external_input_type: ${JSON.stringify(sim.external_input_type)} (supported: none, visual)`);
+  if (sim.external_input_mode !== "multiplicative") {
+    fail(
+      `simulation.external_input_mode: ${JSON.stringify(sim.external_input_mode)} with external_input_type "visual" (supported: multiplicative)`,
+    );
+  }
+  const model = config.graph_model.signal_model_name;
+  if (model !== "PDE_N4")
+    fail(
+      `simulation.external_input_type "visual" with graph_model.signal_model_name ${JSON.stringify(model)} (supported: PDE_N4)`,
+    );
+  if (!(sim.n_input_neurons >= 1 && sim.n_input_neurons <= sim.n_neurons)) {
+    throw new ConfigError(
+      `${file}: simulation.n_input_neurons = ${sim.n_input_neurons}: the visual input needs 1 to n_neurons (${sim.n_neurons}) input neurons`,
+    );
+  }
 }
 
 /** The methods of plotting.norm_method (the psi* normalisation of the evaluation: analysis/normalise.ts). */
@@ -257,6 +286,8 @@ export const INERT_COEFFS: ReadonlySet<string> = new Set([
   "coeff_W_L1_rate",
   "coeff_edge_weight_L1_rate",
   "coeff_phi_weight_L1_rate",
+  // Acts only with update_type "generic" (its other effect, a forward with return_all, changes no number).
+  "coeff_update_diff",
 ]);
 
 /**
@@ -282,11 +313,14 @@ export function requireTrainable(config: Config, file: string): void {
     "multi_connectivity",
     "low_rank_factorization",
     "has_missing_activity",
-    "learn_external_input",
     "denoiser",
     "embedding_trial",
   ] as const;
   for (const f of flags) if (t[f]) fail(`training.${f}`);
+  if (t.learn_external_input) {
+    // Lifted when the SIREN's training (SirenLearner) is wired into train/external-input.ts.
+    throw new ConfigError(`${file}: training.learn_external_input: true (SIREN Ω* training) is not implemented yet`);
+  }
   if (t.time_step !== 1) fail(`training.time_step = ${t.time_step}`);
   if (t.batch_ratio !== 1) fail(`training.batch_ratio = ${t.batch_ratio}`);
   if (t.n_ghosts > 0) fail("training.n_ghosts > 0");

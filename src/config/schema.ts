@@ -77,6 +77,12 @@ const simulationObject = z
     tile_seed: int(42),
     n_nodes: integer({ min: 1 }).nullable().default(null),
     node_value_map: z.string().nullable().default("input_data/pattern_Null.tif"),
+    /**
+     * neural-gnn extension (not in the reference): the visual input's grid width w; the video
+     * (node_value_map) is block-mean downsampled to w×w, and n_input_neurons must be w². null: the
+     * video's own width (the reference). Figure 3's small form shows the 32×32 film on 16×16.
+     */
+    visual_input_width: integer({ min: 1 }).nullable().default(null),
     adjacency_matrix: str(""),
     short_term_plasticity_mode: str("depression"),
     connectivity_file: str(""),

@@ -5,6 +5,8 @@
  *   derivative.npy     float32 [T, N], dx_i/dt at frame t (optional)
  *   neuron_types.npy   int32 [N] (optional ground truth)
  *   connectivity.npy   float32 [N, N], W[i, j] from j to i (optional ground truth)
+ *   external_input.npy float32 [T, n_input], Ω_i at frame t of the input neurons i < n_input
+ *                      (present when dataset.json has "external_input"; the other neurons' Ω is 1)
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +21,21 @@ export const DATASET_FILES = {
   derivative: "derivative.npy",
   types: "neuron_types.npy",
   connectivity: "connectivity.npy",
+  externalInput: "external_input.npy",
 } as const;
+
+/**
+ * dataset.json's "external_input" (Figure 3): Ω_i(t) multiplies neuron i's message; neurons
+ * 0 … n_input_neurons − 1 read theirs from external_input.npy [T, n_input_neurons], the others
+ * have Ω = 1.
+ */
+export interface ExternalInputMeta {
+  type: "visual";
+  mode: "multiplicative";
+  n_input_neurons: number;
+  /** Where Ω came from, e.g. "visual multiplicative: video_bisons_32.tif (257 pages of 32×32)". */
+  source: string;
+}
 
 export interface ActivityStats {
   x_mean: number;
@@ -51,6 +67,7 @@ export interface DatasetMeta {
     Dale_law: boolean;
     non_zeros: number;
   };
+  external_input?: ExternalInputMeta;
   stats?: ActivityStats;
   generator?: { name: string; version: string; seconds: number; threads: number };
 }
@@ -112,7 +129,25 @@ export function readDatasetMeta(dir: string): DatasetMeta {
     )
   )
     throw bad("params", "a list of rows of numbers");
+  if (m.external_input !== undefined) checkExternalInput(m.external_input, meta.n_neurons, bad);
   return meta;
+}
+
+/** dataset.json's "external_input": {type "visual", mode "multiplicative", n_input_neurons 1 … N, source}. */
+function checkExternalInput(e: unknown, N: number, bad: (key: string, what: string) => DatasetError): void {
+  const what = `{"type": "visual", "mode": "multiplicative", "n_input_neurons": 1 to ${N}, "source": text}`;
+  if (e === null || typeof e !== "object" || Array.isArray(e)) throw bad("external_input", what);
+  const x = e as Record<string, unknown>;
+  const n = x.n_input_neurons;
+  const ok =
+    x.type === "visual" &&
+    x.mode === "multiplicative" &&
+    typeof n === "number" &&
+    Number.isInteger(n) &&
+    n >= 1 &&
+    n <= N &&
+    typeof x.source === "string";
+  if (!ok) throw bad("external_input", what);
 }
 
 /** Running mean/std/max-abs of x and dx/dt (float64 accumulators), per type for x. */

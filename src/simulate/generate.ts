@@ -20,6 +20,7 @@ import {
 } from "./connectivity.js";
 import { DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, type DatasetMeta, StatsAccumulator, firstNonFinite } from "./dataset.js";
 import { openPdeN2Engine } from "./engine.js";
+import { externalInputOf } from "./external-input.js";
 import { PDE_N2_SIMULATION, type SimulationModel, neuronTypes, requireParams } from "./neurons.js";
 
 export interface GenerateOptions {
@@ -116,6 +117,8 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
   const x0 = new Float32Array(N);
   new Rng(sim.seed, STREAMS.initialState).fillNormal(x0, 5);
   const noiseRng = sim.noise_model_level > 0 ? new Rng(sim.seed, STREAMS.processNoise) : undefined;
+  // Figure 3: Ω_i(k) multiplies neuron i's message (0 during the warm-up); stored for the inputs.
+  const input = externalInputOf(loaded);
 
   const nTraces = Math.min(options.traces?.count ?? 100, N);
   const traceFrames = Math.min(options.traces?.frames ?? 10001, saved);
@@ -129,15 +132,22 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
   const engine = await openPdeN2Engine(N, options.threads);
   const writers: NpyWriter[] = [];
   try {
-    const integ = engine.integrator(W, p, x0, chunk, dt, sim.noise_model_level);
+    const integ = engine.integrator(W, p, x0, chunk, dt, sim.noise_model_level, input !== undefined);
     const total = warmup + saved;
     const fillNoise = (frames: number) => {
       if (noiseRng) noiseRng.fillNormal(integ.noiseBuffer(frames));
+    };
+    /** Ω of frames k0 … k0 + frames − 1 into the integrator (frame k < 0: the warm-up). */
+    const fillInput = (k0: number, frames: number) => {
+      if (!input) return;
+      const O = integ.omegaBuffer(frames);
+      for (let f = 0; f < frames; f++) input.fill(k0 + f, O.subarray(f * N, (f + 1) * N));
     };
     let done = 0;
     for (let k = 0; k < warmup; k += chunk) {
       const n = Math.min(chunk, warmup - k);
       fillNoise(n);
+      fillInput(k - warmup, n);
       integ.run(n, false);
       done += n;
       options.onProgress?.(done, total);
@@ -150,10 +160,21 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
     writers.push(xw);
     const yw = new NpyWriter(join(tmpDir, DATASET_FILES.derivative), "<f4", [saved, N]);
     writers.push(yw);
+    const ow = input && new NpyWriter(join(tmpDir, DATASET_FILES.externalInput), "<f4", [saved, input.nInput]);
+    if (ow) writers.push(ow);
+    const first = Math.max(0, sim.start_frame);
     const stats = new StatsAccumulator(types, K);
     for (let f0 = 0; f0 < saved; f0 += chunk) {
       const n = Math.min(chunk, saved - f0);
       fillNoise(n);
+      fillInput(first + f0, n);
+      if (ow && input) {
+        // The input neurons' columns of Ω [n, N] → [n, n_input].
+        const O = integ.omegaBuffer(n);
+        const rows = new Float32Array(n * input.nInput);
+        for (let f = 0; f < n; f++) rows.set(O.subarray(f * N, f * N + input.nInput), f * input.nInput);
+        ow.write(rows);
+      }
       integ.run(n, true);
       const X = integ.framesX(n);
       const Y = integ.framesY(n);
@@ -173,6 +194,7 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
     }
     xw.close();
     yw.close();
+    ow?.close();
     writers.length = 0;
     writeNpy(join(tmpDir, DATASET_FILES.types), types, [N]);
     writeNpy(join(tmpDir, DATASET_FILES.connectivity), W, [N, N]);
@@ -195,6 +217,16 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
         Dale_law: sim.Dale_law,
         non_zeros: countNonZero(W),
       },
+      ...(input
+        ? {
+            external_input: {
+              type: "visual" as const,
+              mode: "multiplicative" as const,
+              n_input_neurons: input.nInput,
+              source: input.source,
+            },
+          }
+        : {}),
       stats: stats.result(),
       generator: { name: "neural-gnn", version: options.version ?? "", seconds, threads: engine.threads },
     };

@@ -33,7 +33,16 @@ function problem(N: number, seed: number, n4 = false) {
 }
 
 /** Run `steps` steps on the engine, recording every frame; returns [x frames, y frames, final x]. */
-function runWasm(engine: WasmEngine, N: number, seed: number, steps: number, chunk: number, noise = 0, n4 = false, omega = false) {
+function runWasm(
+  engine: WasmEngine,
+  N: number,
+  seed: number,
+  steps: number,
+  chunk: number,
+  noise = 0,
+  n4 = false,
+  omega = false,
+) {
   const { W, p, x0 } = problem(N, seed, n4);
   const mark = engine.mark();
   const integ = new PdeN2Integrator(engine, W, p, x0, chunk, 0.01, noise, omega);
@@ -143,7 +152,14 @@ describe("PDE_N4 with a multiplicative external input Ω (Figure 3) on the WebAs
     for (let k = 0; k < steps; k++) {
       const fromEngine = Float64Array.from(X.subarray(k * N, (k + 1) * N));
       const ref = new Float64Array(N);
-      pdeN4EulerStep(W, p, fromEngine, ref, 0.01, Float64Array.from({ length: N }, (_, i) => testOmega(k, i)));
+      pdeN4EulerStep(
+        W,
+        p,
+        fromEngine,
+        ref,
+        0.01,
+        Float64Array.from({ length: N }, (_, i) => testOmega(k, i)),
+      );
       const r = allclose(Y.subarray(k * N, (k + 1) * N), ref, 1e-5, 2e-5);
       expect(r.ok, r.worst).toBe(true);
     }
