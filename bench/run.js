@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmarks, one JSON line per measurement:
 //   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
-//   step: one line per model (PDE_N2, PDE_N4), backend and thread count; --iterations N caps its steps;
+//   step: one line per model (PDE_N2, PDE_N4, fig3), backend and thread count; --iterations N caps its steps;
+//     --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1);
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
@@ -162,8 +163,8 @@ async function benchStep() {
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
   const { Adam } = await import(join(root, "dist/model/adam.js"));
+  const { mixedBackend } = await import(join(root, "dist/kernels/mixed.js"));
   const cap = Number(option("--iterations", "Infinity"));
-  const N = 1000;
   // PDE_N2's loss terms by --loss: Figure 2's, or with Supp Fig 8's regularisers (δ = 4/150).
   const LOSSES = {
     fig2: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 },
@@ -173,8 +174,8 @@ async function benchStep() {
   const loss = option("--loss", "fig2");
   const batch = Number(option("--batch", "8"));
   const only = option("--model", undefined);
-  if (!LOSSES[loss] || !(batch >= 1) || (only && only !== "PDE_N2" && only !== "PDE_N4")) {
-    console.error(`step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model PDE_N2 or PDE_N4`);
+  if (!LOSSES[loss] || !(batch >= 1) || (only && !["PDE_N2", "PDE_N4", "fig3"].includes(only))) {
+    console.error(`step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model PDE_N2, PDE_N4 or fig3`);
     process.exit(2);
   }
   const models = [
@@ -182,26 +183,43 @@ async function benchStep() {
       model: "PDE_N2",
       B: batch,
       loss,
-      shape: { N, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } },
+      shape: { N: 1000, embeddingDim: 2, psi: { sizes: [1, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] } },
       coeffs: LOSSES[loss],
     },
     {
       model: "PDE_N4",
       B: 1,
       loss: "supp13",
-      shape: { N, embeddingDim: 2, psi: { sizes: [3, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] }, psiEmbedding: true },
+      shape: { N: 1000, embeddingDim: 2, psi: { sizes: [3, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] }, psiEmbedding: true },
       coeffs: { phiZero: 0, edgeDiff: 100, edgeDelta: 10 / 150, WL1: 0 },
+    },
+    {
+      // Figure 3 (configs/signal_fig_3.yaml): Ω ⊙ messages, psi* with 5 layers (xnorm 13).
+      model: "fig3",
+      B: 1,
+      loss: "fig3",
+      shape: {
+        N: 2048,
+        embeddingDim: 2,
+        psi: { sizes: [3, 64, 64, 64, 64, 1] },
+        phi: { sizes: [3, 64, 64, 1] },
+        psiEmbedding: true,
+      },
+      coeffs: { phiZero: 1, edgeDiff: 10, edgeDelta: 13 / 150, WL1: 1e-12 },
+      externalInput: true,
     },
   ];
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
-  for (const { model, B, loss, shape, coeffs } of models.filter((m) => !only || m.model === only)) {
+  for (const { model, B, loss, shape, coeffs, externalInput } of models.filter((m) => !only || m.model === only)) {
+    const N = shape.N;
     const row = { model, n_neurons: N, batch: B, loss };
     const measure = (backend, wanted) => {
       const iters = Math.min(wanted, cap);
       const p = new ParamSet(shape, backend);
       initParams(p, 1);
       const grad = new ParamSet(shape, backend);
-      const ws = new Workspace(p, B, backend);
+      const ws = new Workspace(p, B, backend, externalInput === true);
+      if (ws.omega) for (let k = 0; k < B * N; k++) ws.omega[k] = k % N < N / 2 ? 0.5 + ((k * 7) % 10) / 10 : 1;
       const opt = new Adam(backend, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 });
       const X = backend.alloc(B * N);
       const Y = backend.alloc(B * N);
@@ -241,13 +259,22 @@ async function benchStep() {
       );
     };
     const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
-    if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
+    // MLPs the fast kernels do not take (fig3's 5-layer psi*) run on the float32 reference (as train does).
+    const fast = (m) => !nativeUnsupported([m]);
+    const mixed = nativeWhy && !nativeUnsupported([]);
+    if (nativeWhy) console.error(`native backend ${mixed ? "with reference MLPs" : "skipped"}: ${nativeWhy}`);
     for (const t of threadCounts) {
-      if (!nativeWhy) {
+      if (!nativeWhy || mixed) {
         const backend = nativeBackend({ threads: t });
-        report(backend, "native", t, 400);
+        report(
+          mixed ? mixedBackend(backend, referenceBackend("f32"), fast) : backend,
+          mixed ? "native+reference-mlp" : "native",
+          t,
+          400,
+        );
         backend.close();
       }
+      if (mixed) continue;
       const engine = await WasmEngine.create({ threads: t });
       report(wasmBackend(engine), "wasm", t, 200);
       await engine.close();

@@ -2,8 +2,10 @@
  * The signal-propagation GNN of the paper, dense form:
  *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*(x_j)          (PDE_N2)
  *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*([x_j, a_j])   (PDE_N4: shape.psiEmbedding)
+ *   dx̂_i/dt = phi*([x_i, a_i]) + Ω_i Σ_{j≠i} W_ij psi*([x_j, a_j])  (Figure 3: a Workspace with an
+ *                                                                    external input Ω [B, N])
  * For a batch X: [B, N] of frames: P = psi*(X) or psi*([X, a]) (B·N evaluations, never one per
- * edge: psi* depends on the sender only), M = P Wᵀ, F = phi*([X, a]), pred = F + M. The inputs
+ * edge: psi* depends on the sender only), M = P Wᵀ, F = phi*([X, a]), pred = F + M (or F + Ω ⊙ M). The inputs
  * [x_{b,j}, a_j] of psi* are those of phi*, so PDE_N4 evaluates both MLPs on one input array, and
  * a_j also gets a gradient through psi*'s input gradient.
  *
@@ -47,11 +49,20 @@ export class Workspace {
   readonly zActs: Arr[];
   /** psi* at X + δ for the edge_diff term, allocated on its first use. */
   shifted?: ShiftedPsi;
+  /**
+   * With an external input (Figure 3): Ω [B, N], the multiplier of each receiver's message, filled
+   * by the caller before forward/lossAndGrad (1 for neurons without input); dOmega [B, N] = dL/dΩ
+   * = G ⊙ M, written by lossAndGrad (for a learned Ω*); dM [B, N] = G ⊙ Ω, scratch.
+   */
+  readonly omega?: Arr;
+  readonly dOmega?: Arr;
+  readonly dM?: Arr;
 
   constructor(
     readonly params: ParamSet,
     readonly B: number,
     backend: Backend,
+    externalInput = false,
   ) {
     const { N, embeddingDim: d, psi, phi } = params.shape;
     const BN = B * N;
@@ -69,10 +80,19 @@ export class Workspace {
     this.dZ = backend.alloc(N);
     this.dZIn = backend.alloc(N * (1 + d));
     this.zActs = phi.sizes.slice(1, -1).map((h) => backend.alloc(N * h));
+    if (externalInput) {
+      this.omega = backend.alloc(BN);
+      this.omega.fill(1);
+      this.dOmega = backend.alloc(BN);
+      this.dM = backend.alloc(BN);
+    }
   }
 }
 
-/** pred = phi*([X, a]) + psi*(X) Wᵀ for X: [B, N]; fills ws.P, ws.M, ws.F and returns F + M in `pred`. */
+/**
+ * pred = phi*([X, a]) + psi*(X) Wᵀ for X: [B, N]; fills ws.P, ws.M, ws.F and returns F + M in
+ * `pred` (F + ws.omega ⊙ M with an external input).
+ */
 export function forward(backend: Backend, p: ParamSet, ws: Workspace, X: Arr, B: number, pred: Arr): void {
   const { N, embeddingDim: d, psi, phi } = p.shape;
   const BN = B * N;
@@ -80,7 +100,9 @@ export function forward(backend: Backend, p: ParamSet, ws: Workspace, X: Arr, B:
   backend.mlpForward(psi, p.psi, psiInput(p, ws, X), BN, ws.psiActs, ws.P);
   backend.messages(p.W, ws.P, B, N, ws.M);
   backend.mlpForward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.F);
-  for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + ws.M[k];
+  const O = ws.omega;
+  if (O) for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + O[k] * ws.M[k];
+  else for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + ws.M[k];
 }
 
 /** psi*'s inputs: X [B, N] (PDE_N2), or [x_{b,j}, a_j] = ws.phiIn [B, N, 1 + d] (PDE_N4). */
@@ -135,11 +157,13 @@ export function lossAndGrad(
   // messagesBackward overwrites all of dW; the other gradients accumulate, so zero them (W is the
   // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
   grad.data.fill(0, grad.W.length);
-  // Messages: dW = Gᵀ P (off-diagonal), dP = G W.
+  // External input: dL/dΩ = G ⊙ M, and the messages' gradient dM = G ⊙ Ω; else dM = G.
+  const dM = messagesGrad(ws, BN);
+  // Messages: dW = dMᵀ P (off-diagonal), dP = dM W.
   // The W L1 term's value is of W before the step; a fused backend adds its subgradient itself.
   const WL1value = coeffs.WL1 !== 0 ? wL1Value(p.W, coeffs.WL1) : 0;
-  const fused = adam?.stepWFused(p, ws.G, ws.P, B, ws.dP, coeffs.WL1);
-  if (!fused) backend.messagesBackward(p.W, ws.G, ws.P, B, N, grad.W, ws.dP);
+  const fused = adam?.stepWFused(p, dM, ws.P, B, ws.dP, coeffs.WL1);
+  if (!fused) backend.messagesBackward(p.W, dM, ws.P, B, N, grad.W, ws.dP);
   const WL1 = coeffs.WL1 !== 0 && !fused ? wL1Term(p.W, grad.W, coeffs.WL1) : WL1value;
   const psiIn = psiInput(p, ws, X);
   let edgeDiff = 0;
@@ -158,6 +182,17 @@ export function lossAndGrad(
   const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
   const regul = phiZero + edgeDiff + WL1;
   return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+}
+
+/** dL/dM given G = dL/dpred: G itself, or with an external input G ⊙ Ω (and ws.dOmega = G ⊙ M). */
+function messagesGrad(ws: Workspace, BN: number): Arr {
+  const { omega: O, dOmega, dM, G, M } = ws;
+  if (!O || !dOmega || !dM) return G;
+  for (let k = 0; k < BN; k++) {
+    dOmega[k] = G[k] * M[k];
+    dM[k] = G[k] * O[k];
+  }
+  return dM;
 }
 
 /** da[i, e] += Σ_b dIn[b, i, 1 + e]: the embedding columns of an input gradient dIn [B, N, 1 + d]. */

@@ -32,6 +32,9 @@ export interface TrainingData {
   /** std of all stored x, and xnorm = round(1.5 · std(x)) (half to even, as torch.round). */
   xStd: number;
   xnorm: number;
+  /** External input Ω [R, nInput] of the input neurons 0 … nInput − 1 (external_input.npy), when the dataset has one. */
+  omega?: Float32Array;
+  nInput?: number;
 }
 
 export { DatasetError };
@@ -113,8 +116,19 @@ export function loadTrainingData(dir: string): TrainingData {
 
   const { W, types, nTypes } = loadTruth(dir, meta);
 
+  let omega: Float32Array | undefined;
+  const nInput = meta.external_input?.n_input_neurons;
+  if (nInput !== undefined) {
+    const op = path(DATASET_FILES.externalInput);
+    if (!existsSync(op))
+      throw new DatasetError(`${op}: missing (dataset.json has "external_input": Ω [n_frames, n_input_neurons])`);
+    omega = asF32(readShaped(op, [R, nInput], `dataset.json (n_frames ${R}, external_input.n_input_neurons ${nInput})`), op);
+    checkFinite(omega, nInput, op);
+  }
+
   const xStd = meanStd(x).std;
-  return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm: roundHalfEven(1.5 * xStd) };
+  const xnorm = roundHalfEven(1.5 * xStd);
+  return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm, omega, nInput };
 }
 
 export interface DatasetTruth {

@@ -32,6 +32,7 @@ import { MODEL_FILES, checkpointName, clusteringName, interruptedName } from "..
 import type { SignalModel } from "../signal/signal-model.js";
 import { clusteringCurves, clusteringStep, describeClustering } from "./clustering-step.js";
 import type { TrainingData } from "./data.js";
+import { omegaSourceOf } from "./external-input.js";
 import { type ResumeState, loadResume, saveResume } from "./resume.js";
 import {
   type Schedule,
@@ -186,11 +187,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     st = freshState(opts, adam, rng);
   }
 
+  // Figure 3: Ω [B, N] multiplies each receiver's message (the dataset's, or a learned Ω*).
+  const omega = omegaSourceOf(config, data, opts.info.config ?? "the config");
   const workspaces = new Map<number, { ws: Workspace; X: Arr; Y: Arr }>();
   const workspace = (B: number) => {
     let w = workspaces.get(B);
     if (!w) {
-      w = { ws: new Workspace(p, B, backend), X: backend.alloc(B * N), Y: backend.alloc(B * N) };
+      w = { ws: new Workspace(p, B, backend, omega !== undefined), X: backend.alloc(B * N), Y: backend.alloc(B * N) };
       workspaces.set(B, w);
     }
     return w;
@@ -223,6 +226,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const it = st.iteration;
       for (let b = 0; b < B; b++) ks[b] = rng.int(frameRange);
       fillBatch(data, ks, X, Y);
+      if (omega && ws.omega) omega.fill(ks, ws.omega);
       const loss = lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, adam);
       if (!Number.isFinite(loss.total)) {
         throw new Error(
@@ -230,6 +234,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         );
       }
       adam.step(p, grad);
+      if (omega?.learn && ws.dOmega) omega.learn(ws.dOmega, ks);
       st.totalIterations++;
       st.epochPredSum += loss.pred;
       st.sinceLossSum += loss.total;
