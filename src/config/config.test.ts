@@ -104,8 +104,10 @@ describe("config loading", () => {
   });
 
   it("fails clearly on features that are not implemented yet (the signal model is the registry's: signal/registry.ts)", () => {
-    const { config, file } = loadConfig(join(UPSTREAM, "signal_fig_3.yaml"));
-    expect(() => requireImplemented(config, file)).toThrowError(/external_input_type: "visual" is not implemented yet/);
+    const { config, file } = loadConfig(join(UPSTREAM, "signal_fig_3.yaml"), ["simulation.external_input_type=signal"]);
+    expect(() => requireImplemented(config, file)).toThrowError(
+      /external_input_type: "signal" \(supported: none, visual\) is not implemented yet/,
+    );
     for (const f of [FIG2, join(UPSTREAM, "signal_fig_supp_13.yaml")]) {
       const c = loadConfig(f);
       expect(() => requireImplemented(c.config, c.file), f).not.toThrow();
