@@ -12,6 +12,7 @@ import { Rng, STREAMS } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readNpy, readNpyRows } from "../io/npy.js";
 import { activityTraces } from "../plot/activity.js";
+import { externalInputPanel } from "../plot/external-input.js";
 import { connectivityHeatmap } from "../plot/heatmap.js";
 import { eigenSpectrum } from "../plot/spectrum.js";
 import { setAsideDerived } from "../run-folder/supersede.js";
@@ -86,6 +87,7 @@ async function generateRun({ loaded, paths, configFile, log }: RunContext, opts:
   }
   writeFileAtomic(paths.config, stringify(loaded.config));
   await drawGenerateFigures(loaded, paths.figures, W, traceX, log);
+  await drawExternalInput(paths.data, paths.figures, log);
   log(`dataset: ${paths.data}`);
 }
 
@@ -109,5 +111,23 @@ async function drawGenerateFigures(
   } else {
     log(`eigenvalue spectrum skipped: N = ${N} > ${MAX_EIGEN_N}`);
   }
+  log(figures.summary());
+}
+
+/** Fig 3a: Ω of the input neurons at frames 0, T/4, T/2, 3T/4, when the dataset has an external input. */
+async function drawExternalInput(dataDir: string, dir: string, log: (s: string) => void): Promise<void> {
+  const meta = readDatasetMeta(dataDir);
+  const n = meta.external_input?.n_input_neurons;
+  const w = Math.round(Math.sqrt(n ?? 0));
+  if (!n) return;
+  if (w * w !== n) {
+    log(`fig3a_external_input skipped: ${n} input neurons are not a square grid`);
+    return;
+  }
+  const path = join(dataDir, DATASET_FILES.externalInput);
+  const frames = [0, 1, 2, 3].map((q) => Math.floor((q * (meta.n_frames - 1)) / 4));
+  const rows = frames.map((k) => ({ k, omega: readNpyRows(path, k, 1).data }));
+  const figures = figureSaver(dir, log);
+  await figures.save("fig3a_external_input", () => externalInputPanel(rows, w));
   log(figures.summary());
 }

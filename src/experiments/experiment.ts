@@ -36,6 +36,8 @@ export interface PaperNumbers {
   W_slope?: string;
   clustering?: string;
   rollout?: { t400: PaperFit; t800: PaperFit };
+  /** The learned external input Ω* against the true Ω (Figure 3e: R² and slope on the √ scale). */
+  external_input?: string;
   /** W R² during training at (iterations, R²). */
   training?: readonly (readonly [number, number])[];
 }

@@ -1,6 +1,7 @@
 /** The paper's experiments by id, and which one a config belongs to. */
 import type { Experiment } from "./experiment.js";
 import { fig2 } from "./fig2.js";
+import { fig3 } from "./fig3.js";
 import { supp3 } from "./supp3.js";
 import { supp7 } from "./supp7.js";
 import { supp8 } from "./supp8.js";
@@ -9,7 +10,7 @@ import { supp12 } from "./supp12.js";
 import { supp13 } from "./supp13.js";
 
 /** Implemented experiments, in the paper's order; the others are added here. */
-export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12, supp13];
+export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12, supp13, fig3];
 
 export function experimentById(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -8,6 +8,9 @@ export const FIGURES = {
   fig2b_activity: "Fig 2b: activity x_i of 100 neurons (offset traces)",
   fig2c_connectivity_true: "Fig 2c: true connectivity W (row i receives from column j), 20×20 inset",
   eigenvalues: "Eigenvalues of W and the spectral radius",
+  fig3a_external_input:
+    "Fig 3a: the external input Ω_i of the input neurons on their grid at frames 0, T/4, T/2 and 3T/4 " +
+    "(rot90 k = 1, viridis 0–1; the reference's external_input.png); the other neurons have Ω = 1",
   training_W_r2: "W R² of learned against true weights during training",
   supp1_training_montage: "Supp Fig 1: embeddings, φ*, ψ*, W and learned-vs-true W over training",
   fig2d_connectivity_learned: "Fig 2d: learned W (same orientation as Fig 2c)",
