@@ -3,7 +3,7 @@
  * first 256 see the bison film on a 16×16 grid, multiplying their messages; noise 1, uncoupled
  * warm-up. With the true Ω the GNN recovers W and the 4 transfer widths. Measured (one run,
  * 80,000 iterations, ≈ 3.5 min on 2 loaded cores): corrected W R² 0.9945, slope 0.953; psi* widths
- * 0.99 / 1.96 / 4.01 / 7.97; psi*/ψ̄ RMSE by type 0.010 / 0.014 / 0.007 / 0.042.
+ * 0.99 / 1.96 / 4.01 / 7.97; psi* over ψ̄: RMSE by type 0.010 / 0.014 / 0.007 / 0.042.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
