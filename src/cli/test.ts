@@ -50,6 +50,11 @@ async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: strin
   if (!truth.W || !truth.types || !truth.nTypes) {
     throw new Error(`${dataDir}: the rollout test re-simulates the true system and needs connectivity.npy and neuron_types.npy`);
   }
+  if (dataset.external_input) {
+    throw new Error(
+      `${dataDir}: the rollout test with an external input (Figure 3's Ω, external_input.npy) is not implemented yet`,
+    );
+  }
   const { W: trueW, types, nTypes } = truth;
   const cases = (opts.newParams ?? []).map((text) => ({ text, ...parseNewParams(text, nTypes) }));
   const steps = opts.steps ?? 1000;
