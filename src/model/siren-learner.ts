@@ -15,10 +15,19 @@
  * the step count in the metadata `optimizer.step`).
  */
 import { type NamedTensor, SafetensorsError, readSafetensors, writeSafetensors } from "../io/safetensors.js";
-import { nativeBackend } from "../kernels/native/backend.js";
+import type { Arr } from "../kernels/backend.js";
 import { loadNative } from "../kernels/native/addon.js";
+import { nativeBackend } from "../kernels/native/backend.js";
+import {
+  type SirenKernels,
+  type SirenParams,
+  type SirenTape,
+  referenceSirenKernels,
+  sirenTape,
+  sirenTrainBackward,
+  sirenTrainForward,
+} from "./siren-train.js";
 import { type Siren, sirenGrid, sirenTensors } from "./siren.js";
-import { type SirenKernels, type SirenParams, type SirenTape, referenceSirenKernels, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 
 let shared: SirenKernels | undefined;
 
@@ -56,7 +65,8 @@ export class SirenLearner {
     readonly kernels: SirenKernels = defaultSirenKernels(),
   ) {
     const { inFeatures, outFeatures } = siren.shape;
-    if (inFeatures !== 3 || outFeatures !== 1) throw new Error(`SirenLearner: a SIREN (r, c, t) → f is expected, not ${inFeatures} → ${outFeatures}`);
+    if (inFeatures !== 3 || outFeatures !== 1)
+      throw new Error(`SirenLearner: a SIREN (r, c, t) → f is expected, not ${inFeatures} → ${outFeatures}`);
     this.params = siren.layers.map((l) => ({ W: l.weight, b: l.bias }));
     const zeros = () => siren.layers.flatMap((l) => [new Float32Array(l.weight.length), new Float32Array(l.bias.length)]);
     this.m = zeros();
@@ -98,7 +108,8 @@ export class SirenLearner {
   /** Accumulates dL/dθ from dL/dΩ* [B, P] of the last forward (dL/df = 2f·dL/dΩ*). */
   backward(dOmega: ArrayLike<number>): void {
     const n = this.tape.P;
-    if (dOmega.length !== n) throw new Error(`SirenLearner.backward: ${dOmega.length} gradients for the ${n} outputs of the last forward`);
+    if (dOmega.length !== n)
+      throw new Error(`SirenLearner.backward: ${dOmega.length} gradients for the ${n} outputs of the last forward`);
     const f = this.tape.acts[this.tape.acts.length - 1];
     for (let k = 0; k < n; k++) this.df[k] = 2 * f[k] * dOmega[k];
     sirenTrainBackward(this.kernels, this.siren, this.params, this.tape, this.df, this.grads);
@@ -107,18 +118,12 @@ export class SirenLearner {
   /** One Adam step with the accumulated gradients, then zero them. */
   step(): void {
     this.t++;
-    const stepSize = this.lr / (1 - this.beta1 ** this.t);
-    const sqrtBc2 = Math.sqrt(1 - this.beta2 ** this.t);
-    const { beta1, beta2, eps } = this;
+    const { beta1, beta2, eps, lr, t } = this;
+    const grads = this.flat(this.grads);
     this.flat(this.params).forEach((p, j) => {
-      const g = this.flat(this.grads)[j];
-      const m = this.m[j];
-      const v = this.v[j];
-      for (let k = 0; k < p.length; k++) {
-        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
-        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
-        p[k] -= (stepSize * m[k]) / (Math.sqrt(v[k]) / sqrtBc2 + eps);
-      }
+      const g = grads[j];
+      if (this.kernels.adam) this.kernels.adam(p, g, this.m[j], this.v[j], lr, beta1, beta2, eps, t);
+      else adamStep(p, g, this.m[j], this.v[j], lr, beta1, beta2, eps, t);
       g.fill(0);
     });
   }
@@ -144,7 +149,11 @@ export class SirenLearner {
     };
     const step = Number(metadata["optimizer.step"]);
     if (!Number.isInteger(step) || step < 0) throw new SafetensorsError(`${name}: no valid "optimizer.step" in the metadata`);
-    const loaded = model.map((t, i) => [need(t.name, t.shape), need(`optimizer.state.${i}.exp_avg`, t.shape), need(`optimizer.state.${i}.exp_avg_sq`, t.shape)]);
+    const loaded = model.map((t, i) => [
+      need(t.name, t.shape),
+      need(`optimizer.state.${i}.exp_avg`, t.shape),
+      need(`optimizer.state.${i}.exp_avg_sq`, t.shape),
+    ]);
     model.forEach((t, i) => {
       t.data.set(loaded[i][0]);
       this.m[i].set(loaded[i][1]);
@@ -154,8 +163,22 @@ export class SirenLearner {
     for (const g of this.flat(this.grads)) g.fill(0);
   }
 
-  private flat(ps: readonly SirenParams[]): (Float32Array | Float64Array)[] {
+  private flat(ps: readonly SirenParams[]): Arr[] {
     return ps.flatMap((p) => [p.W, p.b]);
+  }
+}
+
+/**
+ * PyTorch's Adam (no weight decay) on n elements: m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g²,
+ * p ← p − (lr/(1 − β1ᵗ))·m / (√v/√(1 − β2ᵗ) + ε).
+ */
+function adamStep(p: Arr, g: Arr, m: Arr, v: Arr, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+  const stepSize = lr / (1 - beta1 ** t);
+  const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
+  for (let k = 0; k < p.length; k++) {
+    m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+    v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+    p[k] -= (stepSize * m[k]) / (Math.sqrt(v[k]) / sqrtBc2 + eps);
   }
 }
 

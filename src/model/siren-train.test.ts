@@ -3,10 +3,24 @@ import { allclose, fdRelativeErrors, nativeOrWarn } from "../../test/helpers.js"
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
 import { type NativeBackend, nativeBackend } from "../kernels/native/backend.js";
+import {
+  type SirenKernels,
+  type SirenParams,
+  referenceSirenKernels,
+  sirenTape,
+  sirenTrainBackward,
+  sirenTrainForward,
+} from "./siren-train.js";
 import { type Siren, type SirenShape, initSiren, sirenForward } from "./siren.js";
-import { type SirenKernels, type SirenParams, referenceSirenKernels, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 
-const SMALL: SirenShape = { inFeatures: 3, hiddenFeatures: 12, hiddenLayers: 2, outFeatures: 1, outermostLinear: true, omega0: 30 };
+const SMALL: SirenShape = {
+  inFeatures: 3,
+  hiddenFeatures: 12,
+  hiddenLayers: 2,
+  outFeatures: 1,
+  outermostLinear: true,
+  omega0: 30,
+};
 
 /** Random coordinates in [0, 1]³ for P points. */
 function coords(P: number, seed: number): Float64Array {
@@ -59,7 +73,14 @@ describe("SIREN training passes (float64 reference)", () => {
 
   it("backward equals central finite differences, every tensor", () => {
     const f = forward();
-    sirenTrainBackward(k, siren, params, tape, Array.from({ length: P }, (_, p) => 2 * c[p] * f[p]), grads);
+    sirenTrainBackward(
+      k,
+      siren,
+      params,
+      tape,
+      Array.from({ length: P }, (_, p) => 2 * c[p] * f[p]),
+      grads,
+    );
     const errors = fdRelativeErrors(named(params), named(grads), 0, loss, 1e-6);
     expect(errors.size).toBe(8);
     for (const [name, e] of errors) expect(e, name).toBeLessThan(1e-6);

@@ -18,12 +18,36 @@ export interface SirenKernels {
   /** A zeroed buffer of n elements these kernels take. */
   alloc(n: number): Arr;
   /** A = sin(ω₀Z) and, when C is given, C = ω₀cos(ω₀Z), with Z = X·Wᵀ + b (sine), or A = Z (not sine). */
-  layerForward(W: Arr, b: Arr, X: Arr, P: number, nIn: number, nOut: number, omega0: number, sine: boolean, A: Arr, C: Arr | null): void;
+  layerForward(
+    W: Arr,
+    b: Arr,
+    X: Arr,
+    P: number,
+    nIn: number,
+    nOut: number,
+    omega0: number,
+    sine: boolean,
+    A: Arr,
+    C: Arr | null,
+  ): void;
   /**
    * G = dA ⊙ C (C null: G = dA), written into dA; dX = G·W when dX is given; ACCUMULATES
    * dW += Gᵀ·X and db += Σ_p G[p, :].
    */
-  layerBackward(W: Arr, X: Arr, dA: Arr, C: Arr | null, P: number, nIn: number, nOut: number, dW: Arr, db: Arr, dX: Arr | null): void;
+  layerBackward(
+    W: Arr,
+    X: Arr,
+    dA: Arr,
+    C: Arr | null,
+    P: number,
+    nIn: number,
+    nOut: number,
+    dW: Arr,
+    db: Arr,
+    dX: Arr | null,
+  ): void;
+  /** Optional: one PyTorch Adam step on n elements, as Backend.adam (else the learner's own loop). */
+  adam?(p: Arr, g: Arr, m: Arr, v: Arr, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
 }
 
 /** Plain-loop SIREN kernels on float64 (default) or float32 buffers; the reference for the others. */
@@ -99,7 +123,13 @@ export interface SirenParams {
 }
 
 /** f [P, out] at the coordinates already in tape.X (the tape's last activation, overwritten by the next pass). */
-export function sirenTrainForward(kernels: SirenKernels, siren: Siren, params: readonly SirenParams[], tape: SirenTape, P: number): Arr {
+export function sirenTrainForward(
+  kernels: SirenKernels,
+  siren: Siren,
+  params: readonly SirenParams[],
+  tape: SirenTape,
+  P: number,
+): Arr {
   if (P > tape.capacity) throw new Error(`SIREN forward: ${P} points, the tape holds ${tape.capacity}`);
   tape.P = P;
   let X = tape.X;

@@ -93,6 +93,9 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
       layerBackward(W, X, dA, C, P, nIn, nOut, dW, db, dX): void {
         addon.sirenBackward(h, P, nIn, nOut, f32(W), f32(X), f32(dA), C ? f32(C) : null, f32(dW), f32(db), dX ? f32(dX) : null);
       },
+      adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
+        addon.adam(h, f32(p), f32(g), f32(m), f32(v), ...adamScalars(lr, beta1, beta2, eps, t));
+      },
     },
 
     mlpForward(shape, layers, X, S, acts, y): void {
