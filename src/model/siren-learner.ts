@@ -54,7 +54,7 @@ export class SirenLearner {
   /** The SIREN's own arrays, trained in place. */
   readonly params: SirenParams[];
   private tape: SirenTape;
-  private df: Float32Array;
+  private df: Arr;
   private readonly grid: Float32Array;
 
   constructor(
@@ -74,7 +74,7 @@ export class SirenLearner {
     this.grads = siren.layers.map((l) => ({ W: kernels.alloc(l.weight.length), b: kernels.alloc(l.bias.length) }));
     this.grid = sirenGrid(width, 0);
     this.tape = sirenTape(kernels, siren, width * width);
-    this.df = new Float32Array(width * width);
+    this.df = kernels.alloc(width * width);
   }
 
   /** P = width², the input neurons. */
@@ -88,7 +88,7 @@ export class SirenLearner {
     const n = frames.length * P;
     if (n > this.tape.capacity) {
       this.tape = sirenTape(this.kernels, this.siren, n);
-      this.df = new Float32Array(n);
+      this.df = this.kernels.alloc(n);
     }
     const X = this.tape.X;
     frames.forEach((k, b) => {
@@ -103,6 +103,16 @@ export class SirenLearner {
     const omega = new Float32Array(n);
     for (let k = 0; k < n; k++) omega[k] = f[k] * f[k];
     return omega;
+  }
+
+  /**
+   * f [P] over the grid at normalised time t (Ω* = f²) on the learner's kernels, for scoring
+   * (omegaScore's `field`); overwrites what backward needs, so not between forward and backward.
+   */
+  field(t: number): Float64Array {
+    const P = this.P;
+    this.tape.X.set(sirenGrid(this.width, t));
+    return Float64Array.from(sirenTrainForward(this.kernels, this.siren, this.params, this.tape, P).subarray(0, P));
   }
 
   /** Accumulates dL/dθ from dL/dΩ* [B, P] of the last forward (dL/df = 2f·dL/dΩ*). */
