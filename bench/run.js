@@ -278,13 +278,19 @@ async function benchSiren() {
   if ("addon" in loadNative())
     for (const t of threadCounts) sets.push({ name: "native", t, make: () => nativeBackend({ threads: t }) });
   else console.error("native backend skipped: addon not available");
+  const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
+  const { wasmSirenKernels } = await import(join(root, "dist/kernels/wasm/siren.js"));
+  for (const t of threadCounts) {
+    const engine = await WasmEngine.create({ threads: t });
+    sets.push({ name: "wasm", t, make: () => ({ siren: wasmSirenKernels(engine), close() {} }), engine });
+  }
   sets.push({ name: "reference-f32", t: 1, make: () => ({ siren: referenceSirenKernels("f32"), close() {} }) });
   for (const set of sets) {
     for (const width of [32, 16]) {
       const be = set.make();
       const learner = new SirenLearner(initSiren(shape, 1), width, 50000, 1e-5, be.siren);
       const dOmega = new Float32Array(width * width).fill(1e-3);
-      const reps = set.name === "native" ? 60 : 4;
+      const reps = set.name === "reference-f32" ? 4 : 40;
       const t = { fwd: [], fwdBwd: [], step: [] };
       for (let it = 0; it < reps + 2; it++) {
         const t0 = performance.now();
@@ -304,6 +310,7 @@ async function benchSiren() {
       console.log(JSON.stringify({ ...row, ms_forward: med(t.fwd), ms_forward_backward: med(t.fwdBwd), ms_step: med(t.step) }));
       be.close();
     }
+    await set.engine?.close();
   }
 }
 

@@ -12,9 +12,10 @@ import { omegaScore } from "../analysis/siren-score.js";
 import { readStimulus } from "../io/tiff.js";
 import { loadNative } from "../kernels/native/addon.js";
 import { nativeBackend } from "../kernels/native/backend.js";
+import { WasmEngine } from "../kernels/wasm/engine.js";
+import { wasmSirenKernels } from "../kernels/wasm/siren.js";
 import { downsampleVideo, fitSirenToVideo } from "../model/siren-fit.js";
 import { SirenLearner, saveSirenLearner } from "../model/siren-learner.js";
-import { referenceSirenKernels } from "../model/siren-train.js";
 import { initSiren } from "../model/siren.js";
 import { saveFigure } from "../plot/save.js";
 import { sirenLossCurve, sirenScatter } from "../plot/siren-fit.js";
@@ -52,8 +53,10 @@ export async function sirenFitCommand(opts: SirenFitCommandOptions): Promise<voi
     omega0: opts.omega0,
   };
   const siren = initSiren(shape, opts.seed);
+  // Native kernels when the addon is built, else WebAssembly.
   const native = "why" in loadNative() ? undefined : nativeBackend({ threads: opts.threads });
-  const kernels = native?.siren ?? referenceSirenKernels("f32");
+  const engine = native ? undefined : await WasmEngine.create({ threads: opts.threads });
+  const kernels = native?.siren ?? wasmSirenKernels(engine!);
   try {
     const learner = new SirenLearner(siren, video.width, opts.nFrames, opts.lr, kernels);
     log(
@@ -110,5 +113,6 @@ export async function sirenFitCommand(opts: SirenFitCommandOptions): Promise<voi
     );
   } finally {
     native?.close();
+    await engine?.close();
   }
 }

@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, allclose, useTempDir } from "../../test/helpers.js";
+import { ROOT, allclose, useEngines, useTempDir } from "../../test/helpers.js";
 import { omegaScore } from "../analysis/siren-score.js";
 import { readStimulus } from "../io/tiff.js";
+import { wasmSirenKernels } from "../kernels/wasm/siren.js";
 import { downsampleVideo, fitSirenToVideo } from "./siren-fit.js";
 import { SirenLearner, defaultSirenKernels, loadSirenLearner, saveSirenLearner } from "./siren-learner.js";
 import { referenceSirenKernels, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
@@ -56,8 +57,10 @@ describe("SirenLearner", () => {
     for (const g of L.grads) expect(Math.max(...g.W.map(Math.abs))).toBe(0);
   });
 
+  const engines = useEngines();
+
   it("steps Adam as PyTorch (first step moves every parameter by lr·sign(g)) on every kernel set", () => {
-    for (const kernels of [referenceSirenKernels("f32"), defaultSirenKernels()]) {
+    for (const kernels of [referenceSirenKernels("f32"), defaultSirenKernels(), wasmSirenKernels(engines.e2)]) {
       const siren = initSiren(SMALL, 3);
       const before = Float32Array.from(siren.layers[1].weight);
       const L = new SirenLearner(siren, 4, 100, 1e-3, kernels);

@@ -8,8 +8,9 @@
  *                     decay, lr = training.learning_rate_NNR_f), then zeroes the gradients.
  *
  * The optimiser is created once with the learner and never reset (the reference keeps the
- * SIREN's Adam across epochs, unlike the GNN's). The learner trains `siren`'s arrays in place, so
- * sirenField / omegaScore read the current Ω*. Checkpoints: saveSirenLearner / loadSirenLearner
+ * SIREN's Adam across epochs, unlike the GNN's). The learner trains `siren` in place, so
+ * sirenField / omegaScore read the current Ω* (with float32 kernels, the layers' weight and bias
+ * arrays are first replaced by equal ones in the kernels' memory). Checkpoints: saveSirenLearner / loadSirenLearner
  * (safetensors; the SIREN's tensors under the reference's state_dict names plus the Adam moments
  * `optimizer.state.{i}.exp_avg` / `.exp_avg_sq`, i the parameter's index in state_dict order, and
  * the step count in the metadata `optimizer.step`).
@@ -67,6 +68,17 @@ export class SirenLearner {
     const { inFeatures, outFeatures } = siren.shape;
     if (inFeatures !== 3 || outFeatures !== 1)
       throw new Error(`SirenLearner: a SIREN (r, c, t) → f is expected, not ${inFeatures} → ${outFeatures}`);
+    // Float32 kernels may need their own memory (wasm): the SIREN's arrays move there.
+    const own = (a: Float32Array): Float32Array => {
+      const b = kernels.alloc(a.length);
+      if (!(b instanceof Float32Array)) return a;
+      b.set(a);
+      return b;
+    };
+    for (const l of siren.layers) {
+      l.weight = own(l.weight);
+      l.bias = own(l.bias);
+    }
     this.params = siren.layers.map((l) => ({ W: l.weight, b: l.bias }));
     const zeros = () => siren.layers.flatMap((l) => [new Float32Array(l.weight.length), new Float32Array(l.bias.length)]);
     this.m = zeros();

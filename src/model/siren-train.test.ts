@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { allclose, fdRelativeErrors, nativeOrWarn } from "../../test/helpers.js";
+import { allclose, fdRelativeErrors, nativeOrWarn, useEngines } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
 import { type NativeBackend, nativeBackend } from "../kernels/native/backend.js";
+import { wasmSirenKernels } from "../kernels/wasm/siren.js";
 import {
   type SirenKernels,
   type SirenParams,
@@ -90,6 +91,48 @@ describe("SIREN training passes (float64 reference)", () => {
 const loaded = nativeOrWarn();
 const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
 
+/** A forward and backward pass with upstream gradient g = cos(index): f and every gradient, in float64 arrays. */
+function run(k: SirenKernels, siren: Siren, X: Float64Array, P: number) {
+  const { params, grads } = copyParams(k, siren);
+  const tape = sirenTape(k, siren, P);
+  tape.X.set(X);
+  const f = Float64Array.from(sirenTrainForward(k, siren, params, tape, P));
+  const g = Array.from({ length: f.length }, (_, p) => Math.cos(p));
+  sirenTrainBackward(k, siren, params, tape, g, grads);
+  return { f, grads: grads.flatMap((q) => [Float64Array.from(q.W), Float64Array.from(q.b)]) };
+}
+
+const SHAPES: [SirenShape, number][] = [
+  [{ ...SMALL, hiddenFeatures: 128, hiddenLayers: 5 }, 67],
+  [{ ...SMALL, hiddenFeatures: 20, hiddenLayers: 1 }, 13],
+  [{ ...SMALL, hiddenFeatures: 40, hiddenLayers: 2, outFeatures: 3, outermostLinear: false }, 5],
+];
+
+/** f within 1e-4 and every gradient within 2e-3 (relative to the tensor's largest entry: 2e-4) of the float64 reference's. */
+function expectClose(got: ReturnType<typeof run>, ref: ReturnType<typeof run>): void {
+  const scale = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  let r = allclose(got.f, ref.f, 1e-4, 1e-4 * scale(ref.f));
+  expect(r.ok, `f: ${r.worst}`).toBe(true);
+  ref.grads.forEach((g, j) => {
+    r = allclose(got.grads[j], g, 2e-3, 2e-4 * scale(g));
+    expect(r.ok, `tensor ${j}: ${r.worst}`).toBe(true);
+  });
+}
+
+describe("wasm SIREN kernels vs the reference", () => {
+  const engines = useEngines();
+  it.each(SHAPES)("agree with the float64 reference (%o, %i points), the same for 1 and 2 threads", (shape, P) => {
+    const siren = initSiren(shape, 11);
+    const X = coords(P, 4);
+    const ref = run(referenceSirenKernels("f64"), siren, X, P);
+    const w1 = run(wasmSirenKernels(engines.e1), siren, X, P);
+    const w2 = run(wasmSirenKernels(engines.e2), siren, X, P);
+    expectClose(w1, ref);
+    expect(w2.f).toEqual(w1.f);
+    expect(w2.grads).toEqual(w1.grads);
+  });
+});
+
 describe.skipIf(ISAS.length === 0)("native SIREN kernels vs the reference", () => {
   const opened: NativeBackend[] = [];
   afterAll(() => {
@@ -101,35 +144,14 @@ describe.skipIf(ISAS.length === 0)("native SIREN kernels vs the reference", () =
     return be.siren;
   };
 
-  /** A forward and backward pass with upstream gradient g: f, every gradient, in float64 arrays. */
-  const run = (k: SirenKernels, siren: Siren, X: Float64Array, P: number) => {
-    const { params, grads } = copyParams(k, siren);
-    const tape = sirenTape(k, siren, P);
-    tape.X.set(X);
-    const f = Float64Array.from(sirenTrainForward(k, siren, params, tape, P));
-    const g = Array.from({ length: f.length }, (_, p) => Math.cos(p));
-    sirenTrainBackward(k, siren, params, tape, g, grads);
-    return { f, grads: grads.flatMap((q) => [Float64Array.from(q.W), Float64Array.from(q.b)]) };
-  };
-
   describe.each(ISAS)("%s", (isa) => {
-    it.each([
-      [{ ...SMALL, hiddenFeatures: 128, hiddenLayers: 5 }, 67],
-      [{ ...SMALL, hiddenFeatures: 20, hiddenLayers: 1 }, 13],
-      [{ ...SMALL, hiddenFeatures: 40, hiddenLayers: 2, outFeatures: 3, outermostLinear: false }, 5],
-    ])("agrees with the float64 reference (%o, %i points), the same for 1 and 2 threads", (shape, P) => {
+    it.each(SHAPES)("agrees with the float64 reference (%o, %i points), the same for 1 and 2 threads", (shape, P) => {
       const siren = initSiren(shape, 11);
       const X = coords(P, 4);
       const ref = run(referenceSirenKernels("f64"), siren, X, P);
       const n1 = run(make(isa, 1), siren, X, P);
       const n2 = run(make(isa, 2), siren, X, P);
-      const scale = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      let r = allclose(n1.f, ref.f, 1e-4, 1e-4 * scale(ref.f));
-      expect(r.ok, `f: ${r.worst}`).toBe(true);
-      ref.grads.forEach((g, j) => {
-        r = allclose(n1.grads[j], g, 2e-3, 2e-4 * scale(g));
-        expect(r.ok, `tensor ${j}: ${r.worst}`).toBe(true);
-      });
+      expectClose(n1, ref);
       expect(n2.f).toEqual(n1.f);
       expect(n2.grads).toEqual(n1.grads);
     });
