@@ -14,6 +14,13 @@
  * (safetensors; the SIREN's tensors under the reference's state_dict names plus the Adam moments
  * `optimizer.state.{i}.exp_avg` / `.exp_avg_sq`, i the parameter's index in state_dict order, and
  * the step count in the metadata `optimizer.step`).
+ *
+ * Joint training, per iteration on frames k_b (pred_i = φ*_i + Ω*_i·msg_i, msg_i = Σ_j W_ij ψ*_j):
+ *   const omega = learner.forward(ks);   // Ω* of neurons p < width²; the others take Ω* = 1
+ *   …GNN forward and loss…; dL/dΩ*[b, p] = dL/dpred[b, p] · msg[b, p]
+ *   learner.backward(dOmega); learner.step();
+ * With the native backend, pass its `siren` kernels (NativeBackend.siren) so that the GNN and the
+ * SIREN share one thread pool (idle pool workers spin for a while: two pools would compete).
  */
 import { type NamedTensor, SafetensorsError, readSafetensors, writeSafetensors } from "../io/safetensors.js";
 import type { Arr } from "../kernels/backend.js";
