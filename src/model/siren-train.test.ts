@@ -119,8 +119,33 @@ function expectClose(got: ReturnType<typeof run>, ref: ReturnType<typeof run>): 
   });
 }
 
+/** Largest |sin − Math.sin| and |cos − Math.cos| of a kernel set's sine layer at ω₀z ∈ [−3000, 3000]. */
+function sinCosError(k: SirenKernels): { sin: number; cos: number } {
+  const P = 60001;
+  const W = k.alloc(8).fill(1);
+  const X = k.alloc(P);
+  const A = k.alloc(8 * P);
+  const C = k.alloc(8 * P);
+  for (let p = 0; p < P; p++) X[p] = (p - 30000) / 300;
+  k.layerForward(W, k.alloc(8), X, P, 1, 8, 30, true, A, C);
+  let sin = 0;
+  let cos = 0;
+  for (let p = 0; p < P; p++) {
+    const x = Math.fround(30 * X[p]); // ω₀z as the kernels round it
+    sin = Math.max(sin, Math.abs(A[8 * p] - Math.sin(x)));
+    cos = Math.max(cos, Math.abs(C[8 * p] / 30 - Math.cos(x)));
+  }
+  return { sin, cos };
+}
+
 describe("wasm SIREN kernels vs the reference", () => {
   const engines = useEngines();
+  it("computes sin and ω₀cos to 3e-7", () => {
+    const e = sinCosError(wasmSirenKernels(engines.e1));
+    expect(e.sin).toBeLessThan(3e-7);
+    expect(e.cos).toBeLessThan(3e-7);
+  });
+
   it.each(SHAPES)("agree with the float64 reference (%o, %i points), the same for 1 and 2 threads", (shape, P) => {
     const siren = initSiren(shape, 11);
     const X = coords(P, 4);
@@ -145,6 +170,11 @@ describe.skipIf(ISAS.length === 0)("native SIREN kernels vs the reference", () =
   };
 
   describe.each(ISAS)("%s", (isa) => {
+    it("computes sin and ω₀cos to 3e-7", () => {
+      const e = sinCosError(make(isa, 2));
+      expect(e.sin).toBeLessThan(3e-7);
+      expect(e.cos).toBeLessThan(3e-7);
+    });
     it.each(SHAPES)("agrees with the float64 reference (%o, %i points), the same for 1 and 2 threads", (shape, P) => {
       const siren = initSiren(shape, 11);
       const X = coords(P, 4);
