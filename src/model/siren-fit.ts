@@ -8,13 +8,10 @@
  * (simulate/visual-input.ts). It checks the initialisation, the sine layers, the backward pass and
  * Adam before the joint training; scored with analysis/siren-score.ts's omegaScore.
  */
-import { Rng } from "../core/rng.js";
+import { Rng, STREAMS } from "../core/rng.js";
 import type { Stimulus } from "../io/tiff.js";
 import { visualInput } from "../simulate/visual-input.js";
 import type { SirenLearner } from "./siren-learner.js";
-
-/** The random stream of the fit's frame draws. */
-export const SIREN_FIT_STREAM = 103;
 
 /** The video at 1/factor resolution: each pixel the mean of a factor×factor block (width divisible by factor). */
 export function downsampleVideo(video: Stimulus, factor: number): Stimulus {
@@ -60,7 +57,7 @@ export function fitSirenToVideo(learner: SirenLearner, video: Stimulus, opts: Si
     throw new Error(`fitSirenToVideo: the video is ${video.width} wide, the learner's grid ${learner.width}`);
   const B = opts.batch ?? 1;
   const logEvery = opts.logEvery ?? 100;
-  const rng = new Rng(opts.seed ?? 42, SIREN_FIT_STREAM);
+  const rng = new Rng(opts.seed ?? 42, STREAMS.sirenFit);
   const P = learner.P;
   const nFrames = learner.nFrames;
   const target = new Float32Array(B * P);
