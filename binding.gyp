@@ -22,7 +22,7 @@
     },
     {
       "target_name": "neural_gnn",
-      "sources": ["native/src/addon.c", "native/src/ops.c", "native/src/napi_util.c", "native/src/pool.c", "native/src/cpu.c", "native/src/pwl.c"],
+      "sources": ["native/src/addon.c", "native/src/ops.c", "native/src/ops_siren.c", "native/src/napi_util.c", "native/src/pool.c", "native/src/cpu.c", "native/src/pwl.c"],
       "cflags": ["<@(ngnn_cflags)"],
       "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)"] },
       "dependencies": ["ngnn_generic", "ngnn_generic16"],

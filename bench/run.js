@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Benchmarks, one JSON line per measurement:
-//   npm run bench -- [simulate] [generate] [step] [convergence] [--threads N] [--profile]
+//   npm run bench -- [simulate] [generate] [step] [convergence] [siren] [--threads N] [--profile]
+//   siren: the SIREN Ω* (Figure 3: hidden 128, 5 hidden layers) forward, backward and Adam step for P = 1024 and 256
+//     points, one line per kernel set, thread count and P;
 //   step: one line per model (PDE_N2, PDE_N4, fig3), backend and thread count; --iterations N caps its steps;
 //     --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1);
 //   --profile: the step's time per backend op, one more line per backend and thread count;
@@ -25,7 +27,13 @@ const option = (name, fallback) => {
 const optionValues = new Set(
   ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model"].map(option).filter(Boolean),
 );
-const benches = { simulate: benchSimulate, generate: benchGenerate, step: benchStep, convergence: benchConvergence };
+const benches = {
+  simulate: benchSimulate,
+  generate: benchGenerate,
+  step: benchStep,
+  convergence: benchConvergence,
+  siren: benchSiren,
+};
 const selected = which.length ? which.filter((w) => !optionValues.has(w)) : ["simulate"];
 for (const name of selected) {
   if (!benches[name]) {
@@ -281,6 +289,55 @@ async function benchStep() {
     }
     const r = measure(referenceBackend("f32"), 3);
     console.log(JSON.stringify({ bench: "train_step", ...row, backend: "reference-f32", threads: 1, ...r }));
+  }
+}
+
+/** SirenLearner's passes at Figure 3's size: median ms of forward, forward + backward, and the whole step. */
+async function benchSiren() {
+  const { initSiren } = await import(join(root, "dist/model/siren.js"));
+  const { SirenLearner } = await import(join(root, "dist/model/siren-learner.js"));
+  const { referenceSirenKernels } = await import(join(root, "dist/model/siren-train.js"));
+  const { nativeBackend } = await import(join(root, "dist/kernels/native/backend.js"));
+  const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
+  const shape = { inFeatures: 3, hiddenFeatures: 128, hiddenLayers: 5, outFeatures: 1, outermostLinear: true, omega0: 30 };
+  const threadCounts = threads ? [threads] : [1, 2];
+  const sets = [];
+  if ("addon" in loadNative())
+    for (const t of threadCounts) sets.push({ name: "native", t, make: () => nativeBackend({ threads: t }) });
+  else console.error("native backend skipped: addon not available");
+  const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
+  const { wasmSirenKernels } = await import(join(root, "dist/kernels/wasm/siren.js"));
+  for (const t of threadCounts) {
+    const engine = await WasmEngine.create({ threads: t });
+    sets.push({ name: "wasm", t, make: () => ({ siren: wasmSirenKernels(engine), close() {} }), engine });
+  }
+  sets.push({ name: "reference-f32", t: 1, make: () => ({ siren: referenceSirenKernels("f32"), close() {} }) });
+  for (const set of sets) {
+    for (const width of [32, 16]) {
+      const be = set.make();
+      const learner = new SirenLearner(initSiren(shape, 1), width, 50000, 1e-5, be.siren);
+      const dOmega = new Float32Array(width * width).fill(1e-3);
+      const reps = set.name === "reference-f32" ? 4 : 40;
+      const t = { fwd: [], fwdBwd: [], step: [] };
+      for (let it = 0; it < reps + 2; it++) {
+        const t0 = performance.now();
+        learner.forward([it * 7]);
+        const t1 = performance.now();
+        learner.backward(dOmega);
+        const t2 = performance.now();
+        learner.step();
+        const t3 = performance.now();
+        if (it < 2) continue;
+        t.fwd.push(t1 - t0);
+        t.fwdBwd.push(t2 - t0);
+        t.step.push(t3 - t0);
+      }
+      const med = (a) => round(a.sort((x, y) => x - y)[Math.floor(a.length / 2)]);
+      const row = { bench: "siren", backend: set.name, threads: set.t, P: width * width, hidden: 128, layers: 7 };
+      console.log(JSON.stringify({ ...row, ms_forward: med(t.fwd), ms_forward_backward: med(t.fwdBwd), ms_step: med(t.step) }));
+      be.close();
+    }
+    await set.engine?.close();
   }
 }
 

@@ -150,12 +150,18 @@ export function randomProblem(backend: Backend, N: number, B: number, seed: numb
   return { shape, p, X, Y, grad: new ParamSet(shape, backend), ws: new Workspace(p, B, backend) };
 }
 
+/** Named tensors to differentiate (a ParamSet, or any set of named arrays). */
+export interface FdParams {
+  readonly specs: readonly { name: string }[];
+  tensor(name: string): { length: number; [k: number]: number };
+}
+
 /**
  * Central finite differences (step h) of `loss()` against the analytic gradient `grad`, tensor by
  * tensor: the relative error ‖fd − g‖ / ‖fd‖ of each tensor of `p`. W's diagonal (masked, N×N) is
  * skipped and its gradient checked to be exactly 0. `loss` must read `p` (it is perturbed in place).
  */
-export function fdRelativeErrors(p: ParamSet, grad: ParamSet, N: number, loss: () => number, h = 1e-6): Map<string, number> {
+export function fdRelativeErrors(p: FdParams, grad: FdParams, N: number, loss: () => number, h = 1e-6): Map<string, number> {
   const errors = new Map<string, number>();
   for (const spec of p.specs) {
     const theta = p.tensor(spec.name);

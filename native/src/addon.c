@@ -183,6 +183,8 @@ NAPI_MODULE_INIT() {
       {"messagesBackwardAdamW", NULL, js_messages_backward_adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, js_adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pdeSteps", NULL, js_pde_steps, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sirenForward", NULL, js_siren_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sirenBackward", NULL, js_siren_backward, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -40,5 +40,7 @@ napi_value js_messages_backward(napi_env env, napi_callback_info info);
 napi_value js_messages_backward_adam(napi_env env, napi_callback_info info);
 napi_value js_adam(napi_env env, napi_callback_info info);
 napi_value js_pde_steps(napi_env env, napi_callback_info info);
+napi_value js_siren_forward(napi_env env, napi_callback_info info);
+napi_value js_siren_backward(napi_env env, napi_callback_info info);
 
 #endif

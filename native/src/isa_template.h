@@ -25,6 +25,7 @@
 #include "kern_pwl.h"
 #include "kern_w.h"
 #include "kern_pde.h"
+#include "kern_siren.h"
 
 const ngnn_table NGNN_TABLE = {
     .name = NGNN_ISA_NAME,
@@ -39,4 +40,7 @@ const ngnn_table NGNN_TABLE = {
     .messages_backward = messages_backward,
     .adam = adam,
     .pde_steps = pde_steps,
+    .siren_forward = siren_forward,
+    .siren_backward_points = siren_backward_points,
+    .siren_backward_rows = siren_backward_rows,
 };

@@ -118,6 +118,24 @@ typedef struct {
   void *barrier; /* ngnn_barrier* */
 } ngnn_pde;
 
+/**
+ * One SIREN layer (kern_siren.h): forward A = sin(ω₀(X·Wᵀ + b)) with C = ω₀cos(ω₀(X·Wᵀ + b)), or
+ * A = X·Wᵀ + b when `sine` is 0; backward G = dA ⊙ C (in place in dA; C NULL: G = dA),
+ * dX = G·W (when dX is given), dW += Gᵀ·X, db += Σ_p G.
+ */
+typedef struct {
+  int P, nIn, nOut, sine;
+  float omega0;
+  const float *W;  /* [nOut, nIn] (backward) */
+  const float *WT; /* [nIn, nOut] (forward) */
+  const float *b;  /* [nOut] */
+  const float *X;  /* [P, nIn] */
+  float *A, *C;    /* forward: [P, nOut] each (C NULL: not written) */
+  float *dA;       /* backward: [P, nOut], overwritten by G */
+  float *dX;       /* backward: [P, nIn] or NULL */
+  float *dW, *db;  /* backward: accumulated */
+} ngnn_siren;
+
 typedef void (*ngnn_task)(void *ctx, int tid, int nth);
 
 typedef struct {
@@ -133,6 +151,9 @@ typedef struct {
   ngnn_task messages_backward; /* ngnn_msg: dP and dW, or dP and W's Adam step */
   ngnn_task adam;              /* ngnn_adam */
   ngnn_task pde_steps;         /* ngnn_pde */
+  ngnn_task siren_forward;          /* ngnn_siren: A, C */
+  ngnn_task siren_backward_points;  /* ngnn_siren: G in dA, dX */
+  ngnn_task siren_backward_rows;    /* ngnn_siren: dW, db */
 } ngnn_table;
 
 extern const ngnn_table ngnn_table_generic;

@@ -47,14 +47,21 @@ export function scoredFrames(nFrames: number, count = 100): number[] {
  * Score the SIREN Ω* against the video it learned. `nFrames` is the simulation's n_frames (the
  * SIREN's time input is k/n_frames); the input neurons are the video's width² pixels.
  */
-export function omegaScore(siren: Siren, video: Stimulus, nFrames: number, count = 100): OmegaScore {
+export function omegaScore(
+  siren: Siren,
+  video: Stimulus,
+  nFrames: number,
+  count = 100,
+  /** f over the grid at time t (default: the plain float64 pass sirenField; e.g. SirenLearner.field, faster) */
+  field: (t: number) => ArrayLike<number> = (t) => sirenField(siren, video.width, t),
+): OmegaScore {
   const width = video.width;
   const P = width * width;
   const t32 = (k: number) => Math.fround(k / nFrames); // the reference feeds float32 times
   let videoMax = Number.NEGATIVE_INFINITY;
   for (const v of stimulusFrame(video, 0)) videoMax = Math.max(videoMax, Math.sqrt(v));
   let fMax = Number.NEGATIVE_INFINITY;
-  for (const f of sirenField(siren, width, 0)) fMax = Math.max(fMax, Math.abs(f));
+  for (const f of Array.from(field(0))) fMax = Math.max(fMax, Math.abs(f));
   const scale = videoMax / (fMax + 1e-8);
 
   const frames = scoredFrames(nFrames, count);
@@ -62,7 +69,7 @@ export function omegaScore(siren: Siren, video: Stimulus, nFrames: number, count
   const learned = new Float64Array(frames.length * P);
   const perFrame = frames.map((k, n) => {
     const omega = visualInput(video, k, nFrames);
-    const f = sirenField(siren, width, t32(k));
+    const f = field(t32(k));
     const x = truth.subarray(n * P, (n + 1) * P);
     const y = learned.subarray(n * P, (n + 1) * P);
     for (let p = 0; p < P; p++) {

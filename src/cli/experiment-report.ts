@@ -10,31 +10,21 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { r2OverIterations } from "../plot/r2-over-iterations.js";
 import { esc } from "../plot/svg.js";
 import { FIGURES } from "../run-folder/figures.js";
-import { readR2History, readResults, readTrainingSummary } from "../run-folder/files.js";
+import {
+  type ExperimentRow,
+  type ExperimentSummary,
+  readR2History,
+  readResults,
+  readTrainingSummary,
+  writeExperimentSummary,
+} from "../run-folder/files.js";
 import { runPaths } from "../run-folder/layout.js";
 import { figureSaver } from "./figures.js";
 import { num } from "./format.js";
 import { STYLE, figureHtml } from "./report.js";
 
-export type Scale = "paper" | "small";
-
-/** One config's row of the experiment summary. */
-export interface ExperimentRow {
-  config: string;
-  label: string;
-  W_r2: number | null;
-  W_slope: number | null;
-  clustering_accuracy: number | null;
-  n_clusters: number | null;
-  /** Accuracy of the clustering cut at K = number of types (ours). */
-  accuracy_k_fixed: number | null;
-  /** Edge detection at the truth-free threshold (ours). */
-  edge_precision: number | null;
-  edge_recall: number | null;
-  iterations: number | null;
-  training_seconds: number | null;
-  paper: { W_r2: string | null; W_slope: string | null; clustering: string | null };
-}
+export type Scale = ExperimentSummary["scale"];
+export type { ExperimentRow };
 
 /** The config names of `e` at `scale`, in its order. */
 export function configNames(e: Experiment, scale: Scale): string[] {
@@ -86,7 +76,7 @@ export async function writeExperimentReport(
   const dir = experimentFolder(e, scale, runs);
   const rows = configNames(e, scale).map((name) => experimentRow(e, name, runs));
   mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify({ experiment: e.id, scale, rows }, null, 2)}\n`);
+  writeExperimentSummary(join(dir, "summary.json"), { experiment: e.id, scale, rows });
   if (e.overlay) {
     const figures = figureSaver(join(dir, "figures"), log);
     await figures.save(e.overlay, () => r2OverIterations(r2Histories(e, scale, runs)));

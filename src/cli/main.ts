@@ -9,6 +9,7 @@ import { packageVersion } from "./paths.js";
 import { plotCommand } from "./plot.js";
 import { writeReport } from "./report.js";
 import { listExperiments, runCommand } from "./run.js";
+import { sirenFitCommand } from "./siren-fit.js";
 import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 
@@ -133,6 +134,28 @@ export function program(): Command {
     .action(async (config: string | undefined, opts) => {
       await testCommand(config, opts);
     });
+  const positiveNumber = (value: string) => {
+    const x = Number(value);
+    if (!(x > 0 && Number.isFinite(x))) throw new InvalidArgumentError("must be a positive number");
+    return x;
+  };
+  cmd
+    .command("siren-fit")
+    .description("fit the SIREN Ω* alone to the Figure 3 video and score it as Fig 3e (R² on the √ scale)")
+    .option("--out <dir>", "output folder", "runs/siren-fit")
+    .option("--video <tif>", "the video (default: data/video_bisons_32.tif)")
+    .option("--iterations <n>", "Adam steps", positiveInt, 10000)
+    .option("--lr <x>", "learning rate", positiveNumber, 1e-4)
+    .option("--batch <n>", "frames per step", positiveInt, 1)
+    .option("--downsample <k>", "k×k block means of the video (1: 32×32, 2: 16×16, 4: 8×8)", positiveInt, 1)
+    .option("--hidden <n>", "hidden width (hidden_dim_nnr_f)", positiveInt, 128)
+    .option("--layers <n>", "hidden sine layers after the first (n_layers_nnr_f)", positiveInt, 5)
+    .option("--omega0 <x>", "ω₀ (omega_f)", positiveNumber, 30)
+    .option("--n-frames <n>", "n_frames: time input k/n_frames, page ⌊256·k/n_frames⌋", positiveInt, 50000)
+    .option("--seed <n>", "seed of the initialisation and the frame draws", nonNegativeInt, 42)
+    .option("--threads <n>", "compute threads (default and maximum: all cores)", threadsOption)
+    .option("-q, --quiet", "no progress output")
+    .action(async (opts) => sirenFitCommand(opts));
   return cmd;
 }
 

@@ -21,6 +21,8 @@ export const STREAMS = {
   modelInit: 101,
   /** The SIREN Ω*'s initial parameters. */
   sirenInit: 102,
+  /** The frames of the SIREN's fit to the video (model/siren-fit.ts). */
+  sirenFit: 103,
   /** UMAP of the clustering step (seeded with training seed + epoch). */
   umap: 201,
 } as const;

@@ -132,7 +132,8 @@ export function sirenFromTensors(tensors: Map<string, NamedTensor>, omega0: numb
   if (layers.slice(0, -1).some((l) => !l.sine))
     throw new SafetensorsError(`${name}: only the last SIREN layer may be linear (net.{l}.linear.* before it)`);
   const used = new Set(layers.flatMap((l, i) => Object.values(tensorNames(i, l.sine))));
-  const extra = [...tensors.keys()].filter((k) => !used.has(k));
+  // Adam moments saved with it (model/siren-learner.ts) are not part of the SIREN.
+  const extra = [...tensors.keys()].filter((k) => !used.has(k) && !k.startsWith("optimizer."));
   if (extra.length) throw new SafetensorsError(`${name}: unexpected tensors for a SIREN: ${extra.slice(0, 5).join(", ")}`);
   const first = layers[0];
   const last = layers[layers.length - 1];

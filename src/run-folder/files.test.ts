@@ -6,11 +6,13 @@ import {
   type EvaluationMetrics,
   type GeneralisationMetrics,
   mergeResults,
+  readExperimentSummary,
   readR2History,
   readRecordings,
   readResults,
   readTrainingSummary,
   truncateRecordings,
+  writeExperimentSummary,
 } from "./files.js";
 
 const fit = (r2: number) => ({ r2, slope: 1, status: "ok" });
@@ -96,5 +98,32 @@ describe("training files", () => {
       /training\.json: not a valid training summary \(schedule\.iterationsPerEpoch: Required\)/,
     );
     expect(readTrainingSummary(join(tempDir(), "none.json"))).toBeUndefined();
+  });
+});
+
+describe("experiment summary", () => {
+  const row = {
+    config: "supp7_frames_100",
+    label: "100 %",
+    W_r2: 0.99,
+    W_slope: null,
+    clustering_accuracy: 1,
+    n_clusters: 4,
+    accuracy_k_fixed: null,
+    edge_precision: null,
+    edge_recall: null,
+    iterations: 1000,
+    training_seconds: 12.5,
+    paper: { W_r2: "0.99", W_slope: null, clustering: null },
+  };
+
+  it("round-trips, and names the row and field of a bad value", () => {
+    const path = join(tempDir(), "supp7-small", "summary.json");
+    writeExperimentSummary(path, { experiment: "supp7", scale: "small", rows: [row] });
+    expect(readExperimentSummary(path)).toEqual({ experiment: "supp7", scale: "small", rows: [row] });
+    writeFileSync(path, JSON.stringify({ experiment: "supp7", scale: "huge", rows: [{ ...row, W_r2: "x" }] }));
+    expect(() => readExperimentSummary(path)).toThrowError(/summary\.json: not a valid experiment summary \(scale: /);
+    writeFileSync(path, JSON.stringify({ experiment: "supp7", scale: "small", rows: [{ ...row, W_r2: "x" }] }));
+    expect(() => readExperimentSummary(path)).toThrowError(/summary\.json: not a valid experiment summary \(rows\.0\.W_r2: /);
   });
 });

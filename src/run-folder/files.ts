@@ -193,6 +193,33 @@ export const runTimingsSchema = z.object({
 export type RunTimings = z.infer<typeof runTimingsSchema>;
 export type StepTiming = RunTimings["timings"][number];
 
+/** One config's row of an experiment summary: this run's numbers next to the paper's. */
+export const experimentRowSchema = z.object({
+  config: z.string(),
+  label: z.string(),
+  W_r2: num,
+  W_slope: num,
+  clustering_accuracy: num,
+  n_clusters: z.number().int().nullable(),
+  /** Accuracy of the clustering cut at K = number of types (ours). */
+  accuracy_k_fixed: num,
+  /** Edge detection at the truth-free threshold (ours). */
+  edge_precision: num,
+  edge_recall: num,
+  iterations: z.number().int().nullable(),
+  training_seconds: num,
+  paper: z.object({ W_r2: z.string().nullable(), W_slope: z.string().nullable(), clustering: z.string().nullable() }),
+});
+export type ExperimentRow = z.infer<typeof experimentRowSchema>;
+
+/** runs/<id>[-small]/summary.json: an experiment over its configs (cli/experiment-report.ts). */
+export const experimentSummarySchema = z.object({
+  experiment: z.string(),
+  scale: z.enum(["paper", "small"]),
+  rows: z.array(experimentRowSchema),
+});
+export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
+
 /** The first problem of a failed parse as "field.path: message". */
 function firstIssue(error: z.ZodError): string {
   const i = error.issues[0];
@@ -230,6 +257,8 @@ export const writeClustering = (path: string, c: ClusteringRecord) => writeFileA
 export const readResults = (path: string) => readJson(path, resultsSchema, "results file") ?? {};
 export const readRunTimings = (path: string) => readJson(path, runTimingsSchema, "run timings file");
 export const writeRunTimings = (path: string, t: RunTimings) => writeJson(path, t);
+export const readExperimentSummary = (path: string) => readJson(path, experimentSummarySchema, "experiment summary");
+export const writeExperimentSummary = (path: string, s: ExperimentSummary) => writeJson(path, s);
 
 /** The recordings of a metrics.jsonl file (empty if there is none), each line validated. */
 export function readRecordings(path: string): Recording[] {

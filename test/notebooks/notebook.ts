@@ -1,8 +1,13 @@
 /** Running one notebook's small form (`neural-gnn run <id> --scale small`) and reading its results. */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { type Results, readRecordings, readResults } from "../../src/run-folder/files.js";
+import {
+  type ExperimentSummary,
+  type Results,
+  readExperimentSummary,
+  readRecordings,
+  readResults,
+} from "../../src/run-folder/files.js";
 import { runPaths } from "../../src/run-folder/layout.js";
 import { cliAsync } from "../helpers.js";
 
@@ -12,7 +17,8 @@ export interface NotebookRun {
   results: (config: string) => Results;
   /** W R² of the recordings of a config's training, [total iterations, R²]. */
   history: (config: string) => [number, number][];
-  summary: () => { rows: { config: string; label: string; W_r2: number | null }[] };
+  /** runs/<id>-small/summary.json (fails if absent). */
+  summary: () => ExperimentSummary;
 }
 
 /** Run experiment `id` at small scale under `runs`; fails the test (with its stderr) if it fails. */
@@ -29,6 +35,10 @@ export async function runSmall(id: string, runs: string): Promise<NotebookRun> {
         x.total_iterations,
         x.W_r2 ?? Number.NaN,
       ]),
-    summary: () => JSON.parse(readFileSync(join(runs, `${id}-small`, "summary.json"), "utf8")),
+    summary: () => {
+      const s = readExperimentSummary(join(runs, `${id}-small`, "summary.json"));
+      if (!s) throw new Error(`no summary.json under ${join(runs, `${id}-small`)}`);
+      return s;
+    },
   };
 }

@@ -64,6 +64,34 @@ export interface NativeAddon {
     /** External input [nSteps, N] (else null): receiver i's message times Ω_i(k) at step k. */
     omega: F32 | null,
   ): void;
+  /** One SIREN layer (native/src/kern_siren.h): A = sin(ω₀(X·Wᵀ + b)), C = ω₀cos(…) (sine 1), or A = X·Wᵀ + b (sine 0). */
+  sirenForward(
+    h: Handle,
+    P: number,
+    nIn: number,
+    nOut: number,
+    W: F32,
+    b: F32,
+    X: F32,
+    omega0: number,
+    sine: 0 | 1,
+    A: F32,
+    C: F32 | null,
+  ): void;
+  /** Its backward: G = dA ⊙ C (written into dA; C null: G = dA), dX = G·W (when given), dW += Gᵀ·X, db += Σ_p G. */
+  sirenBackward(
+    h: Handle,
+    P: number,
+    nIn: number,
+    nOut: number,
+    W: F32,
+    X: F32,
+    dA: F32,
+    C: F32 | null,
+    dW: F32,
+    db: F32,
+    dX: F32 | null,
+  ): void;
 }
 
 const ADDON = new URL("../../../build/Release/neural_gnn.node", import.meta.url);

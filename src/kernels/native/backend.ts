@@ -9,6 +9,7 @@
  * Beyond the Backend ops it fuses the messages' backward with W's Adam step (messagesBackwardAdamW).
  */
 import { availableParallelism } from "node:os";
+import type { SirenKernels } from "../../model/siren-train.js";
 import type { Arr, Backend, MlpShape } from "../backend.js";
 import { type NativeAddon, loadNative } from "./addon.js";
 
@@ -30,6 +31,8 @@ export interface NativeOptions {
 export interface NativeBackend extends Backend {
   readonly isa: string;
   readonly threads: number;
+  /** The SIREN layer kernels (native/src/kern_siren.h) on this backend's pool. */
+  readonly siren: SirenKernels;
   /** Stops the worker threads now (otherwise at exit, or when the backend is collected). */
   close(): void;
 }
@@ -81,6 +84,19 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
     threads,
     alloc: (n: number) => addon.alloc(n),
     close: () => addon.close(h),
+    siren: {
+      name: `native-${created.isa}-${threads}t`,
+      alloc: (n: number) => addon.alloc(n),
+      layerForward(W, b, X, P, nIn, nOut, omega0, sine, A, C): void {
+        addon.sirenForward(h, P, nIn, nOut, f32(W), f32(b), f32(X), omega0, sine ? 1 : 0, f32(A), C ? f32(C) : null);
+      },
+      layerBackward(W, X, dA, C, P, nIn, nOut, dW, db, dX): void {
+        addon.sirenBackward(h, P, nIn, nOut, f32(W), f32(X), f32(dA), C ? f32(C) : null, f32(dW), f32(db), dX ? f32(dX) : null);
+      },
+      adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
+        addon.adam(h, f32(p), f32(g), f32(m), f32(v), ...adamScalars(lr, beta1, beta2, eps, t));
+      },
+    },
 
     mlpForward(shape, layers, X, S, acts, y): void {
       const { nIn, H } = check(shape);

@@ -13,11 +13,25 @@ import {
   MlpBackwardArg,
   MlpForwardArg,
   PdeN2StepsArg,
+  SirenBackwardPointsArg,
+  SirenBackwardRowsArg,
+  SirenForwardArg,
   TanhInitArg,
 } from "./as/args.js";
 
 /** The kernels, in the order of their dispatch index (shared with worker.js). */
-export const KERNELS = ["pdeN2Steps", "tanhInit", "mlpForward", "mlpBackward", "messages", "messagesBackward", "adam"] as const;
+export const KERNELS = [
+  "pdeN2Steps",
+  "tanhInit",
+  "mlpForward",
+  "mlpBackward",
+  "messages",
+  "messagesBackward",
+  "adam",
+  "sirenForward",
+  "sirenBackwardPoints",
+  "sirenBackwardRows",
+] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** The argument object of a kernel whose arguments are enum E: one number per member but COUNT. */
@@ -32,6 +46,9 @@ export interface KernelArgs {
   messages: ArgsOf<typeof MessagesArg>;
   messagesBackward: ArgsOf<typeof MessagesBackwardArg>;
   adam: ArgsOf<typeof AdamArg>;
+  sirenForward: ArgsOf<typeof SirenForwardArg>;
+  sirenBackwardPoints: ArgsOf<typeof SirenBackwardPointsArg>;
+  sirenBackwardRows: ArgsOf<typeof SirenBackwardRowsArg>;
 }
 
 /** How many arguments this side declares for each kernel. */
@@ -43,6 +60,9 @@ export const DECLARED_COUNTS: Readonly<Record<KernelName, number>> = {
   messages: MessagesArg.COUNT,
   messagesBackward: MessagesBackwardArg.COUNT,
   adam: AdamArg.COUNT,
+  sirenForward: SirenForwardArg.COUNT,
+  sirenBackwardPoints: SirenBackwardPointsArg.COUNT,
+  sirenBackwardRows: SirenBackwardRowsArg.COUNT,
 };
 
 /** Each kernel's argument names in slot order. */

@@ -189,3 +189,56 @@ export const enum TanhInitArg {
   u,
   COUNT,
 }
+
+/** One SIREN layer forward: A = sin(ω₀Z), C = ω₀cos(ω₀Z) (sine 1) or A = Z (sine 0), Z = X·Wᵀ + b. */
+export const enum SirenForwardArg {
+  P,
+  nIn,
+  nOut,
+  /** [nIn, nOut]: W transposed. */
+  WT,
+  /** [nOut] */
+  b,
+  /** [P, nIn] */
+  X,
+  omega0,
+  /** 1: sine layer, 0: linear. */
+  sine,
+  /** [P, nOut] (written) */
+  A,
+  /** [P, nOut] ω₀cos(ω₀Z) (written), or 0. */
+  C,
+  COUNT,
+}
+
+/** SIREN layer backward, by points: G = dA ⊙ C in place (C ≠ 0), dX = G·W (dX ≠ 0). */
+export const enum SirenBackwardPointsArg {
+  P,
+  nIn,
+  nOut,
+  /** [nOut, nIn] */
+  W,
+  /** [P, nOut], overwritten by G. */
+  dA,
+  /** [P, nOut] or 0. */
+  C,
+  /** [P, nIn] (written) or 0. */
+  dX,
+  COUNT,
+}
+
+/** SIREN layer backward, by output rows: dW += Gᵀ·X, db += Σ_p G (G in dA after sirenBackwardPoints). */
+export const enum SirenBackwardRowsArg {
+  P,
+  nIn,
+  nOut,
+  /** [P, nIn] */
+  X,
+  /** [P, nOut]: G. */
+  dA,
+  /** [nOut, nIn] (accumulated) */
+  dW,
+  /** [nOut] (accumulated) */
+  db,
+  COUNT,
+}

@@ -4,6 +4,7 @@
 export * from "./args";
 export { adam, messages, messagesBackward, mlpBackward, mlpForward } from "./model";
 export { pdeN2Steps, tanhInit } from "./simulate";
+export { sirenBackwardPoints, sirenBackwardRows, sirenForward } from "./siren";
 
 /** First byte of memory free for the host to lay out arrays in. */
 export function heapBase(): usize {
