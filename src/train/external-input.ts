@@ -6,11 +6,16 @@
  * - Known input (training.learn_external_input false, the spec's stage "known input"): Ω of frame
  *   k is the dataset's external_input.npy row k for the input neurons, 1 for the others.
  * - Learned input (learn_external_input true): Ω*_i(k) = SIREN(r_i, c_i, k/n_frames)² for the
- *   input neurons. THIS IS WHERE A SirenLearner PLUGS IN: in `omegaSourceOf`, return
- *     { fill: (ks, omega) => write siren.forward(ks) [B, P] into omega[b, 0 … P), 1 after,
- *       learn: (dOmega) => siren.backward(dOmega[b, 0 … P) as [B, P]); siren.step() }
- *   (its own Adam, never reset at epoch ends, spec models-n4-n5 §5.5), and drop the refusal in
- *   config/load.ts requireTrainable.
+ *   input neurons. THIS IS WHERE model/siren-learner.ts's SirenLearner PLUGS IN: in
+ *   `omegaSourceOf`, instead of the refusal, with
+ *     learner = new SirenLearner(siren, width, n_frames, training.learning_rate_NNR_f)
+ *   (siren: graph_model's *_nnr_f sizes and omega_f; width: the input grid's side)
+ *   return
+ *     { fill: (ks, omega) => copy learner.forward(ks) [B, P] into omega[b, 0 … P), 1 after,
+ *       learn: (dOmega) => { learner.backward(dOmega[b, 0 … P) gathered as [B, P]); learner.step(); } }
+ *   (its own Adam, never reset at epoch ends, spec models-n4-n5 §5.5); drop the refusal in
+ *   config/load.ts requireTrainable; save the learner with the GNN's checkpoints
+ *   (saveSirenLearner) and score Ω* in the evaluation (analysis/siren-score.ts).
  */
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/schema.js";
