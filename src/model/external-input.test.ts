@@ -3,9 +3,13 @@
  * psi*([x_j, a_j]), Ω [B, N] in the Workspace; lossAndGrad's dL/dΩ = G ⊙ M and dM = G ⊙ Ω.
  */
 import { describe, expect, it } from "vitest";
-import { fdRelativeErrors, plainMlp as mlp } from "../../test/helpers.js";
+import { allclose, fdRelativeErrors, nativeOrWarn, plainMlp as mlp } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
+import type { Backend } from "../kernels/backend.js";
+import { mixedBackend } from "../kernels/mixed.js";
+import { nativeBackend, nativeUnsupported } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { Adam } from "./adam.js";
 import { Workspace, forward, lossAndGrad } from "./gnn.js";
 import { type ModelShape, ParamSet, initParams } from "./params.js";
 import { lossCoeffs } from "./regularisers.js";
@@ -13,7 +17,7 @@ import { lossCoeffs } from "./regularisers.js";
 const f64 = referenceBackend("f64");
 
 /** PDE_N4's GNN with Figure 3's 5-layer psi* (width h), parameters off init, a random Ω (1 for neurons ≥ nInput). */
-function problem(N: number, B: number, nInput: number, h = 5, seed = 3) {
+function problem(N: number, B: number, nInput: number, h = 5, seed = 3, backend: Backend = f64) {
   const shape: ModelShape = {
     N,
     embeddingDim: 2,
@@ -21,20 +25,20 @@ function problem(N: number, B: number, nInput: number, h = 5, seed = 3) {
     phi: { sizes: [3, h, h, 1] },
     psiEmbedding: true,
   };
-  const p = new ParamSet(shape, f64);
+  const p = new ParamSet(shape, backend);
   initParams(p, seed);
   const r = new Rng(seed, 41);
   for (let k = 0; k < p.a.length; k++) p.a[k] += 0.4 * r.normal();
   for (const t of [...p.psi, ...p.phi]) for (let k = 0; k < t.length; k++) t[k] += 0.1 * r.normal();
   for (let k = 0; k < p.W.length; k++) p.W[k] *= 0.1;
   for (let i = 0; i < N; i++) p.W[i * N + i] = 0;
-  const X = f64.alloc(B * N);
-  const Y = f64.alloc(B * N);
+  const X = backend.alloc(B * N);
+  const Y = backend.alloc(B * N);
   for (let k = 0; k < B * N; k++) {
     X[k] = 3 * r.normal();
     Y[k] = r.normal();
   }
-  const ws = new Workspace(p, B, f64, true);
+  const ws = new Workspace(p, B, backend, true);
   const O = ws.omega!;
   for (let b = 0; b < B; b++) for (let i = 0; i < nInput; i++) O[b * N + i] = 0.5 + r.uniform();
   return { shape, p, X, Y, ws };
@@ -104,3 +108,35 @@ describe("GNN with a multiplicative external input Ω (reference backend, float6
     expect(Math.sqrt(diff2 / num2)).toBeLessThan(1e-5);
   });
 });
+
+describe.skipIf(!("addon" in nativeOrWarn()))(
+  "the fast path with Ω: native W kernels (fused Adam), psi* on the reference",
+  () => {
+    it("takes the float32 reference's Adam steps (5-layer psi*, every loss term)", () => {
+      const native = nativeBackend({ threads: 2 });
+      const fast = mixedBackend(native, referenceBackend("f32"), (m) => nativeUnsupported([m]) === undefined);
+      const ref = referenceBackend("f32");
+      const coeffs = lossCoeffs({ phiZero: 1, edgeDiff: 10, edgeDelta: 0.1, WL1: 1e-3 });
+      const run = (backend: Backend, fuse: boolean) => {
+        const { shape, p, X, Y, ws } = problem(64, 2, 40, 64, 5, backend);
+        const grad = new ParamSet(shape, backend);
+        const opt = new Adam(backend, p, { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 5e-3 });
+        const losses: number[] = [];
+        for (let k = 0; k < 3; k++) {
+          losses.push(lossAndGrad(backend, p, grad, ws, X, Y, 2, coeffs, fuse ? opt : undefined).total);
+          opt.step(p, grad);
+        }
+        return { losses, p: Float32Array.from(p.data), dOmega: Float32Array.from(ws.dOmega!) };
+      };
+      const a = run(ref, false);
+      const b = run(fast, true);
+      native.close();
+      for (let k = 0; k < 3; k++) expect(Math.abs(b.losses[k] - a.losses[k]) / a.losses[k]).toBeLessThan(1e-5);
+      const scale = a.p.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const r = allclose(b.p, a.p, 1e-4, 1e-5 * scale);
+      expect(r.ok, r.worst).toBe(true);
+      const d = allclose(b.dOmega, a.dOmega, 1e-4, 1e-6);
+      expect(d.ok, d.worst).toBe(true);
+    });
+  },
+);
