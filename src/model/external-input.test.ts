@@ -3,7 +3,7 @@
  * psi*([x_j, a_j]), Ω [B, N] in the Workspace; lossAndGrad's dL/dΩ = G ⊙ M and dM = G ⊙ Ω.
  */
 import { describe, expect, it } from "vitest";
-import { allclose, fdRelativeErrors, nativeOrWarn, plainMlp as mlp } from "../../test/helpers.js";
+import { allclose, fdRelativeErrors, plainMlp as mlp, nativeOrWarn } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import type { Backend } from "../kernels/backend.js";
 import { mixedBackend } from "../kernels/mixed.js";
