@@ -296,7 +296,7 @@ async function benchStep() {
 async function benchSiren() {
   const { initSiren } = await import(join(root, "dist/model/siren.js"));
   const { SirenLearner } = await import(join(root, "dist/model/siren-learner.js"));
-  const { referenceSirenKernels } = await import(join(root, "dist/model/siren-train.js"));
+  const { referenceSirenKernels } = await import(join(root, "dist/kernels/siren.js"));
   const { nativeBackend } = await import(join(root, "dist/kernels/native/backend.js"));
   const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
   const shape = { inFeatures: 3, hiddenFeatures: 128, hiddenLayers: 5, outFeatures: 1, outermostLinear: true, omega0: 30 };

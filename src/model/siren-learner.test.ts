@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { ROOT, allclose, useEngines, useTempDir } from "../../test/helpers.js";
 import { omegaScore } from "../analysis/siren-score.js";
 import { readStimulus } from "../io/tiff.js";
+import { referenceSirenKernels } from "../kernels/siren.js";
 import { wasmSirenKernels } from "../kernels/wasm/siren.js";
 import { downsampleVideo, fitSirenToVideo } from "./siren-fit.js";
 import { SirenLearner, defaultSirenKernels, loadSirenLearner, saveSirenLearner } from "./siren-learner.js";
-import { referenceSirenKernels, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
+import { sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 import { type SirenShape, initSiren, readSiren, sirenGrid, sirenOmega } from "./siren.js";
 
 const SMALL: SirenShape = {

@@ -26,15 +26,8 @@ import { type NamedTensor, SafetensorsError, readSafetensors, writeSafetensors }
 import type { Arr } from "../kernels/backend.js";
 import { loadNative } from "../kernels/native/addon.js";
 import { nativeBackend } from "../kernels/native/backend.js";
-import {
-  type SirenKernels,
-  type SirenParams,
-  type SirenTape,
-  referenceSirenKernels,
-  sirenTape,
-  sirenTrainBackward,
-  sirenTrainForward,
-} from "./siren-train.js";
+import { type SirenKernels, referenceSirenKernels } from "../kernels/siren.js";
+import { type SirenParams, type SirenTape, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 import { type Siren, sirenGrid, sirenTensors } from "./siren.js";
 
 let shared: SirenKernels | undefined;

@@ -3,15 +3,9 @@ import { allclose, fdRelativeErrors, nativeOrWarn, useEngines } from "../../test
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
 import { type NativeBackend, nativeBackend } from "../kernels/native/backend.js";
+import { type SirenKernels, referenceSirenKernels } from "../kernels/siren.js";
 import { wasmSirenKernels } from "../kernels/wasm/siren.js";
-import {
-  type SirenKernels,
-  type SirenParams,
-  referenceSirenKernels,
-  sirenTape,
-  sirenTrainBackward,
-  sirenTrainForward,
-} from "./siren-train.js";
+import { type SirenParams, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 import { type Siren, type SirenShape, initSiren, sirenForward } from "./siren.js";
 
 const SMALL: SirenShape = {

@@ -9,8 +9,8 @@
  * Beyond the Backend ops it fuses the messages' backward with W's Adam step (messagesBackwardAdamW).
  */
 import { availableParallelism } from "node:os";
-import type { SirenKernels } from "../../model/siren-train.js";
 import type { Arr, Backend, MlpShape } from "../backend.js";
+import type { SirenKernels } from "../siren.js";
 import { type NativeAddon, loadNative } from "./addon.js";
 
 export interface NativeOptions {

@@ -1,9 +1,9 @@
+import type { Arr } from "../backend.js";
 /**
  * The SIREN layer kernels (model/siren-train.ts's SirenKernels) on the WebAssembly engine:
  * as/siren.ts, float32 arrays in the engine's shared memory (`alloc`), all engine threads.
  */
-import type { SirenKernels } from "../../model/siren-train.js";
-import type { Arr } from "../backend.js";
+import type { SirenKernels } from "../siren.js";
 import type { WasmEngine } from "./engine.js";
 
 /** Below this many multiply-adds a SIREN op runs on the calling thread only. */
