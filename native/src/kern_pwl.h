@@ -34,9 +34,9 @@ static void pwl_forward(void *ctx, int tid, int nth) {
     vf yacc = vzero();
     for (int u = 0; u < nvH; u++) {
       const int o = u * VW;
-      yacc = vfma(vload(q->W2 + o), vrelu(vfma(vload(Aj + o), dxv, vload(Zj + o))), yacc);
+      yacc = vfma(vload(q->wOut + o), vrelu(vfma(vload(Aj + o), dxv, vload(Zj + o))), yacc);
     }
-    q->y[s] = vhsum(yacc) + q->b2;
+    q->y[s] = vhsum(yacc) + q->bOut;
   }
 }
 
@@ -63,7 +63,7 @@ static void pwl_backward(void *ctx, int tid, int nth) {
         const int o = u * VW;
         const vf a = vload(Aj + o);
         const vf h = vrelu(vfma(a, dxv, vload(Zj + o)));
-        const vf z = vkeep_pos(vmul(dv, vload(q->W2 + o)), h);
+        const vf z = vkeep_pos(vmul(dv, vload(q->wOut + o)), h);
         vstore(Uj + o, vfma(z, dxv, vload(Uj + o)));
         vstore(Vj + o, vadd(vload(Vj + o), z));
         vstore(gW2 + o, vfma(dv, h, vload(gW2 + o)));
@@ -98,8 +98,8 @@ static void pwl_finish(void *ctx, int tid, int nth) {
       vstore(gb1 + o, vadd(vload(gb1 + o), vload(Vj + o)));
     }
     // dW0 += m_j ⊙ W1ᵀ (U_j + c_j V_j); db0 += m_j ⊙ W1ᵀ V_j (W1 by rows o)
-    combination(wu, 0, uc, 1, q->W1, (size_t)H, H, H);
-    combination(wv, 0, Vj, 1, q->W1, (size_t)H, H, H);
+    combination(wu, 0, uc, 1, q->W[1], (size_t)H, H, H);
+    combination(wv, 0, Vj, 1, q->W[1], (size_t)H, H, H);
     for (int u = 0; u < nvH; u++) {
       const int o = u * VW;
       const vf m = vload(mj + o);

@@ -40,38 +40,49 @@ typedef struct {
   float *scratch; /* [3H] for the single-threaded finish */
 } ngnn_pwl;
 
-/** MLP [nIn, H, H, 1], ReLU after the two hidden layers. */
+/** Most hidden layers an MLP may have (kernels.h's fixed-size arrays). */
+#define NGNN_MAX_HIDDEN 16
+
+/**
+ * MLP [nIn, H, …, H, 1] with nh ≥ 1 hidden layers of width H, ReLU after each:
+ * h_0 = relu(W_0 x + b_0), h_a = relu(W_a h_{a−1} + b_a) for 1 ≤ a < nh, y = wOut · h_{nh−1} + bOut.
+ */
 typedef struct {
-  int S, nIn, H;
+  int S, nIn, H, nh;
   const float *W0T; /* [nIn, H]: first layer, transposed */
   const float *b0;  /* [H] */
-  const float *W1;  /* [H, H]: (out o, in k), rows o (backward) */
-  const float *W1T; /* [H, H]: (in k, out o), rows k (forward) */
-  const float *b1;  /* [H] */
-  const float *W2;  /* [H] */
-  float b2;
+  /* Hidden-to-hidden layers a = 1 … nh−1 (index 0 unused): */
+  const float *W[NGNN_MAX_HIDDEN];  /* [H, H]: (out o, in k), rows o (backward) */
+  const float *WT[NGNN_MAX_HIDDEN]; /* [H, H]: (in k, out o), rows k (forward) */
+  const float *b[NGNN_MAX_HIDDEN];  /* [H] */
+  const float *wOut; /* [H]: the output layer */
+  float bOut;
   const float *X; /* [S, nIn] */
-  float *A1, *A2; /* [S, H] post-ReLU activations: forward writes A2, backward reads it (A1 unused) */
+  /* [S, H] post-ReLU activations h_a: forward writes A[1 … nh−1], backward reads them; h_0 is
+     recomputed from X (cheaper than storing it and reading it back), A[0] is not used. */
+  float *A[NGNN_MAX_HIDDEN];
   float *y;       /* forward: [S] */
   const float *dy; /* backward: [S] */
   float *dX;       /* backward: [S, nIn] or NULL */
-  /* Backward: partial gradients of block k at partial + k·P, laid out as
-     [dW0T (nIn·H), db0 (H), dW1 (H·H), db1 (H), dW2 (H), db2 (1), padding]. */
+  /* Backward: partial gradients of block k at partial + k·P, laid out as [dW0T (nIn·H), db0 (H),
+     then dW_a (H·H), db_a (H) for a = 1 … nh−1, dwOut (H), dbOut (1), padding]. */
   float *partial;
   int P, nBlocks;
   float *reduced; /* [P]: Σ_k partial[k], k in order */
   float *scratch; /* per thread: scratchFloats floats */
   size_t scratchFloats;
-  const ngnn_pwl *pwl; /* the piecewise-linear tables when nIn = 1 and they are used */
+  const ngnn_pwl *pwl; /* the piecewise-linear tables when nIn = 1, nh = 2 and they are used */
 } ngnn_mlp;
 
-/** Floats of per-thread scratch the MLP backward pass needs for width H. */
-static inline size_t ngnn_mlp_scratch(int H) {
-  return (size_t)3 * NGNN_SUB * (size_t)H + (size_t)2 * NGNN_SUB * ((size_t)H / 64 + 1) * 2 + (size_t)H * 2 + 64;
+/** Floats of per-thread scratch the MLP backward pass needs: dz_a and h_0 [NGNN_SUB, H] each, bit rows. */
+static inline size_t ngnn_mlp_scratch(int H, int nh) {
+  return (size_t)(nh + 1) * NGNN_SUB * (size_t)H + (size_t)nh * NGNN_SUB * ((size_t)H / 64 + 1) * 2 + (size_t)H * 2 + 64;
 }
 
-/** Partial-gradient length P (padded to 16 floats) for an MLP [nIn, H, H, 1]. */
-static inline int ngnn_mlp_params(int nIn, int H) { return (nIn * H + 3 * H + H * H + 1 + 15) / 16 * 16; }
+/** Partial-gradient length P (padded to 16 floats) for an MLP [nIn, H × nh, 1]. */
+static inline int ngnn_mlp_params(int nIn, int H, int nh) {
+  return (nIn * H + H + (nh - 1) * (H * H + H) + H + 1 + 15) / 16 * 16;
+}
 
 /**
  * The message product and its backward:
@@ -141,7 +152,7 @@ typedef void (*ngnn_task)(void *ctx, int tid, int nth);
 typedef struct {
   const char *name; /* "avx512", "avx2", "generic", "generic16" */
   int lanes;
-  ngnn_task mlp_forward;       /* ngnn_mlp: y, A2 */
+  ngnn_task mlp_forward;       /* ngnn_mlp: y, A[1 … nh−1] */
   ngnn_task mlp_backward;      /* ngnn_mlp: partial, dX */
   ngnn_task mlp_reduce;        /* ngnn_mlp: reduced */
   ngnn_task pwl_forward;       /* ngnn_mlp with pwl: y */

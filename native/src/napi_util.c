@@ -51,17 +51,18 @@ int arg_int(args_t *a, size_t k, const char *name, int lo, int hi) {
   return (int)v;
 }
 
-float *arg_f32(args_t *a, size_t k, const char *name, size_t min, int optional, size_t *len) {
+/** arg_f32 on a value. */
+static float *f32_of(args_t *a, napi_value v, const char *name, size_t min, int optional, size_t *len) {
   if (a->failed) return NULL;
   napi_valuetype t;
-  napi_typeof(a->env, a->argv[k], &t);
+  napi_typeof(a->env, v, &t);
   if (optional && (t == napi_null || t == napi_undefined)) return NULL;
   bool is = false;
-  napi_is_typedarray(a->env, a->argv[k], &is);
+  napi_is_typedarray(a->env, v, &is);
   napi_typedarray_type type;
   size_t n = 0;
   void *data = NULL;
-  if (is) napi_get_typedarray_info(a->env, a->argv[k], &type, &n, &data, NULL, NULL);
+  if (is) napi_get_typedarray_info(a->env, v, &type, &n, &data, NULL, NULL);
   char msg[160];
   if (!is || type != napi_float32_array) {
     snprintf(msg, sizeof msg, "%s must be a Float32Array", name);
@@ -75,6 +76,34 @@ float *arg_f32(args_t *a, size_t k, const char *name, size_t min, int optional, 
   }
   if (len) *len = n;
   return (float *)data;
+}
+
+float *arg_f32(args_t *a, size_t k, const char *name, size_t min, int optional, size_t *len) {
+  return f32_of(a, a->argv[k], name, min, optional, len);
+}
+
+int arg_f32_list(args_t *a, size_t k, const char *name, size_t n, const size_t *mins, float **out) {
+  if (a->failed) return 0;
+  bool is = false;
+  uint32_t len = 0;
+  napi_is_array(a->env, a->argv[k], &is);
+  if (is) napi_get_array_length(a->env, a->argv[k], &len);
+  char msg[96];
+  if (!is || len < n) {
+    snprintf(msg, sizeof msg, "%s must be an array of at least %zu Float32Arrays", name, n);
+    throw_err(a, msg);
+    return 0;
+  }
+  for (size_t e = 0; e < n && !a->failed; e++) {
+    napi_value v;
+    if (napi_get_element(a->env, a->argv[k], (uint32_t)e, &v) != napi_ok) {
+      throw_err(a, "cannot read an array element");
+      return 0;
+    }
+    snprintf(msg, sizeof msg, "%s[%zu]", name, e);
+    out[e] = f32_of(a, v, msg, mins[e], 0, NULL);
+  }
+  return !a->failed;
 }
 
 void *arg_external(args_t *a, size_t k) {

@@ -25,6 +25,9 @@ int arg_int(args_t *a, size_t k, const char *name, int lo, int hi);
 /** Argument k as a Float32Array of at least `min` elements, or NULL (throws) — or NULL without
  * throwing when `optional` and the value is null/undefined. Its length goes to *len when given. */
 float *arg_f32(args_t *a, size_t k, const char *name, size_t min, int optional, size_t *len);
+/** Argument k as an array of at least n Float32Arrays, element e of at least mins[e] elements, into out[0 … n)
+ * (returns 0 and throws otherwise). */
+int arg_f32_list(args_t *a, size_t k, const char *name, size_t n, const size_t *mins, float **out);
 /** Argument k as the data of an External. */
 void *arg_external(args_t *a, size_t k);
 /** Throws an Error "native backend: <msg>" (once) and marks the call failed. */

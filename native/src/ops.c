@@ -29,11 +29,14 @@ static int threads_for(const backend *b, double work, double grain) {
   return n >= b->threads ? b->threads : n < 1 ? 1 : (int)n;
 }
 
-/** The MLP arguments shared by forward and backward: (h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2). */
+/**
+ * The MLP arguments shared by forward and backward: (h, S, nIn, H, nh, layers, X, acts), layers =
+ * [W0, b0, W_1, b_1, …, W_{nh−1}, b_{nh−1}, wOut, bOut] (PyTorch's [out, in] layout), acts: nh arrays [S, H].
+ */
 typedef struct {
   backend *b;
   ngnn_mlp q;
-  const float *W0, *W1;
+  const float *W0;
 } mlp_args;
 
 static int mlp_common(args_t *a, mlp_args *m) {
@@ -42,24 +45,30 @@ static int mlp_common(args_t *a, mlp_args *m) {
   const int S = arg_int(a, 1, "S", 0, 1 << 30);
   const int nIn = arg_int(a, 2, "nIn", 1, 4096);
   const int H = arg_int(a, 3, "H", 16, NGNN_MAX_H);
+  const int nh = arg_int(a, 4, "nh", 1, NGNN_MAX_HIDDEN);
   if (!a->failed && H % 16 != 0) throw_err(a, "the hidden width H must be a multiple of 16");
-  const size_t sS = (size_t)S, sH = (size_t)H;
-  m->W0 = arg_f32(a, 4, "W0", sH * nIn, 0, NULL);
-  m->q.b0 = arg_f32(a, 5, "b0", sH, 0, NULL);
-  m->W1 = arg_f32(a, 6, "W1", sH * sH, 0, NULL);
-  m->q.b1 = arg_f32(a, 7, "b1", sH, 0, NULL);
-  m->q.W2 = arg_f32(a, 8, "W2", sH, 0, NULL);
-  const float *b2 = arg_f32(a, 9, "b2", 1, 0, NULL);
-  m->q.X = arg_f32(a, 10, "X", sS * nIn, 0, NULL);
-  m->q.A1 = arg_f32(a, 11, "A1", sS * sH, 0, NULL);
-  m->q.A2 = arg_f32(a, 12, "A2", sS * sH, 0, NULL);
   if (a->failed) return 0;
+  const size_t sS = (size_t)S, sH = (size_t)H, nL = 2 * (size_t)nh + 2;
+  size_t mins[2 * NGNN_MAX_HIDDEN + 2];
+  float *L[2 * NGNN_MAX_HIDDEN + 2];
+  for (size_t e = 0; e < nL; e++) mins[e] = e == 0 ? sH * nIn : e == nL - 1 ? 1 : e % 2 ? sH : e == nL - 2 ? sH : sH * sH;
+  if (!arg_f32_list(a, 5, "layers", nL, mins, L)) return 0;
+  m->q.X = arg_f32(a, 6, "X", sS * nIn, 0, NULL);
+  for (int e = 0; e < nh; e++) mins[e] = sS * sH;
+  if (!arg_f32_list(a, 7, "acts", (size_t)nh, mins, m->q.A)) return 0;
   m->q.S = S;
   m->q.nIn = nIn;
   m->q.H = H;
-  m->q.b2 = *b2;
-  m->q.W1 = m->W1;
-  return 1;
+  m->q.nh = nh;
+  m->W0 = L[0];
+  m->q.b0 = L[1];
+  for (int l = 1; l < nh; l++) {
+    m->q.W[l] = L[2 * l];
+    m->q.b[l] = L[2 * l + 1];
+  }
+  m->q.wOut = L[nL - 2];
+  m->q.bOut = *L[nL - 1];
+  return !a->failed;
 }
 
 void backend_free_pwl(backend *b) {
@@ -79,8 +88,8 @@ static const ngnn_pwl *pwl_tables(args_t *a, mlp_args *m) {
   const int H = m->q.H;
   const size_t sH = (size_t)H, nKey = 2 * sH + sH * sH + sH;
   if (b->pwlKey && b->pwlKeyFloats == nKey && memcmp(b->pwlKey, m->W0, sH * 4) == 0 &&
-      memcmp(b->pwlKey + sH, m->q.b0, sH * 4) == 0 && memcmp(b->pwlKey + 2 * sH, m->W1, sH * sH * 4) == 0 &&
-      memcmp(b->pwlKey + 2 * sH + sH * sH, m->q.b1, sH * 4) == 0) {
+      memcmp(b->pwlKey + sH, m->q.b0, sH * 4) == 0 && memcmp(b->pwlKey + 2 * sH, m->q.W[1], sH * sH * 4) == 0 &&
+      memcmp(b->pwlKey + 2 * sH + sH * sH, m->q.b[1], sH * 4) == 0) {
     return &b->pwl;
   }
   backend_free_pwl(b);
@@ -91,11 +100,11 @@ static const ngnn_pwl *pwl_tables(args_t *a, mlp_args *m) {
     throw_err(a, "out of memory");
     return NULL;
   }
-  ngnn_pwl_build(&b->pwl, b->pwlMem, H, m->W0, m->q.b0, m->W1, m->q.b1);
+  ngnn_pwl_build(&b->pwl, b->pwlMem, H, m->W0, m->q.b0, m->q.W[1], m->q.b[1]);
   memcpy(b->pwlKey, m->W0, sH * 4);
   memcpy(b->pwlKey + sH, m->q.b0, sH * 4);
-  memcpy(b->pwlKey + 2 * sH, m->W1, sH * sH * 4);
-  memcpy(b->pwlKey + 2 * sH + sH * sH, m->q.b1, sH * 4);
+  memcpy(b->pwlKey + 2 * sH, m->q.W[1], sH * sH * 4);
+  memcpy(b->pwlKey + 2 * sH + sH * sH, m->q.b[1], sH * 4);
   b->pwlKeyFloats = nKey;
   return &b->pwl;
 }
@@ -107,47 +116,54 @@ static void transpose_w0(const mlp_args *m, float *W0T) {
     for (int c = 0; c < nIn; c++) W0T[(size_t)c * H + o] = m->W0[(size_t)o * nIn + c];
 }
 
-/** mlpForward(h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2, y). */
+/** Whether an MLP goes through its piecewise-linear form: [1, H, H, 1] on a backend that uses it. */
+static int use_pwl(const mlp_args *m) { return m->q.nIn == 1 && m->q.nh == 2 && m->b->piecewise; }
+
+/** mlpForward(h, S, nIn, H, nh, layers, X, acts, y): writes y and acts[1 … nh−1] (h_0 is recomputed by the backward pass). */
 napi_value js_mlp_forward(napi_env env, napi_callback_info info) {
   args_t a;
   mlp_args m;
-  if (!args_get(env, info, 14, &a) || !mlp_common(&a, &m)) return NULL;
+  if (!args_get(env, info, 9, &a) || !mlp_common(&a, &m)) return NULL;
   const size_t H = (size_t)m.q.H, nIn = (size_t)m.q.nIn;
-  m.q.y = arg_f32(&a, 13, "y", (size_t)m.q.S, 0, NULL);
+  m.q.y = arg_f32(&a, 8, "y", (size_t)m.q.S, 0, NULL);
   if (a.failed) return NULL;
   if (m.q.S == 0) return undefined(env);
-  if (nIn == 1 && m.b->piecewise) {
+  if (use_pwl(&m)) {
     m.q.W0T = m.W0;
     if (!(m.q.pwl = pwl_tables(&a, &m))) return NULL;
     ngnn_pool_run(m.b->pool, m.b->k->pwl_forward, &m.q, threads_for(m.b, m.q.S, GRAIN_PWL_FORWARD));
     return undefined(env);
   }
-  float *ws = backend_workspace(&a, m.b, nIn * H + H * H);
+  float *ws = backend_workspace(&a, m.b, nIn * H + (size_t)(m.q.nh - 1) * H * H);
   if (!ws) return NULL;
-  float *W0T = ws, *W1T = ws + nIn * H;
+  float *W0T = ws;
   transpose_w0(&m, W0T);
-  for (size_t o = 0; o < H; o++)
-    for (size_t k = 0; k < H; k++) W1T[k * H + o] = m.W1[o * H + k];
   m.q.W0T = W0T;
-  m.q.W1T = W1T;
+  for (int l = 1; l < m.q.nh; l++) { // WT_l[k, o] = W_l[o, k]
+    float *WT = ws + nIn * H + (size_t)(l - 1) * H * H;
+    for (size_t o = 0; o < H; o++)
+      for (size_t k = 0; k < H; k++) WT[k * H + o] = m.q.W[l][o * H + k];
+    m.q.WT[l] = WT;
+  }
   ngnn_pool_run(m.b->pool, m.b->k->mlp_forward, &m.q, threads_for(m.b, m.q.S, GRAIN_FORWARD));
   return undefined(env);
 }
 
-/** The caller's gradients += r, in the layout [dW0T (nIn·H), db0, dW1, db1, dW2, db2] (dW0T transposed back). */
-static void add_gradients(const float *r, int nIn, int H, float *gW0, float *gb0, float *gW1, float *gb1, float *gW2,
-                          float *gb2) {
+/** The caller's gradients g (layers' layout) += r, laid out as the partial gradients (kernels.h; dW0T transposed back). */
+static void add_gradients(const float *r, int nIn, int H, int nh, float *const *g) {
   for (int c = 0; c < nIn; c++)
-    for (int o = 0; o < H; o++) gW0[(size_t)o * nIn + c] += *r++;
-  for (int o = 0; o < H; o++) gb0[o] += *r++;
-  for (size_t e = 0; e < (size_t)H * H; e++) gW1[e] += *r++;
-  for (int o = 0; o < H; o++) gb1[o] += *r++;
-  for (int o = 0; o < H; o++) gW2[o] += *r++;
-  gb2[0] += *r;
+    for (int o = 0; o < H; o++) g[0][(size_t)o * nIn + c] += *r++;
+  for (int o = 0; o < H; o++) g[1][o] += *r++;
+  for (int l = 1; l < nh; l++) {
+    for (size_t e = 0; e < (size_t)H * H; e++) g[2 * l][e] += *r++;
+    for (int o = 0; o < H; o++) g[2 * l + 1][o] += *r++;
+  }
+  for (int o = 0; o < H; o++) g[2 * nh][o] += *r++;
+  g[2 * nh + 1][0] += *r;
 }
 
 /** The backward pass of an MLP [1, H, H, 1] through its piecewise-linear form (kern_pwl.h). */
-static napi_value pwl_backward(args_t *a, mlp_args *m, float *gW0, float *gb0, float *gW1, float *gb1, float *gW2, float *gb2) {
+static napi_value pwl_backward(args_t *a, mlp_args *m, float *const *g) {
   const ngnn_pwl *w = pwl_tables(a, m);
   if (!w) return NULL;
   const int H = m->q.H;
@@ -163,30 +179,30 @@ static napi_value pwl_backward(args_t *a, mlp_args *m, float *gW0, float *gb0, f
   ngnn_pool_run(m->b->pool, m->b->k->pwl_backward, &m->q, threads_for(m->b, nBlocks, GRAIN_BLOCKS));
   ngnn_pool_run(m->b->pool, m->b->k->mlp_reduce, &m->q, threads_for(m->b, (double)nBlocks * P, GRAIN_REDUCE));
   ngnn_pool_run(m->b->pool, m->b->k->pwl_finish, &m->q, 1);
-  add_gradients(m->q.partial, 1, H, gW0, gb0, gW1, gb1, gW2, gb2);
+  add_gradients(m->q.partial, 1, H, 2, g);
   return undefined(a->env);
 }
 
-/** mlpBackward(h, S, nIn, H, W0, b0, W1, b1, W2, b2, X, A1, A2, dy, gW0, gb0, gW1, gb1, gW2, gb2, dX | null). */
+/** mlpBackward(h, S, nIn, H, nh, layers, X, acts, dy, grads, dX | null): grads (layers' layout) +=, dX =. */
 napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
   args_t a;
   mlp_args m;
-  if (!args_get(env, info, 21, &a) || !mlp_common(&a, &m)) return NULL;
+  if (!args_get(env, info, 11, &a) || !mlp_common(&a, &m)) return NULL;
   const size_t S = (size_t)m.q.S, H = (size_t)m.q.H, nIn = (size_t)m.q.nIn;
-  m.q.dy = arg_f32(&a, 13, "dy", S, 0, NULL);
-  float *gW0 = arg_f32(&a, 14, "dW0", H * nIn, 0, NULL);
-  float *gb0 = arg_f32(&a, 15, "db0", H, 0, NULL);
-  float *gW1 = arg_f32(&a, 16, "dW1", H * H, 0, NULL);
-  float *gb1 = arg_f32(&a, 17, "db1", H, 0, NULL);
-  float *gW2 = arg_f32(&a, 18, "dW2", H, 0, NULL);
-  float *gb2 = arg_f32(&a, 19, "db2", 1, 0, NULL);
-  m.q.dX = arg_f32(&a, 20, "dX", S * nIn, 1, NULL);
+  const int nh = m.q.nh;
+  m.q.dy = arg_f32(&a, 8, "dy", S, 0, NULL);
+  size_t mins[2 * NGNN_MAX_HIDDEN + 2];
+  float *g[2 * NGNN_MAX_HIDDEN + 2];
+  const size_t nL = 2 * (size_t)nh + 2;
+  for (size_t e = 0; e < nL; e++) mins[e] = e == 0 ? H * nIn : e == nL - 1 ? 1 : e % 2 ? H : e == nL - 2 ? H : H * H;
+  if (!arg_f32_list(&a, 9, "grads", nL, mins, g)) return NULL;
+  m.q.dX = arg_f32(&a, 10, "dX", S * nIn, 1, NULL);
   if (a.failed) return NULL;
   if (S == 0) return undefined(env);
-  if (nIn == 1 && m.b->piecewise) return pwl_backward(&a, &m, gW0, gb0, gW1, gb1, gW2, gb2);
-  const int P = ngnn_mlp_params((int)nIn, (int)H);
+  if (use_pwl(&m)) return pwl_backward(&a, &m, g);
+  const int P = ngnn_mlp_params((int)nIn, (int)H, nh);
   const int nBlocks = (int)((S + NGNN_BLOCK - 1) / NGNN_BLOCK);
-  const size_t scr = (ngnn_mlp_scratch((int)H) + 15) / 16 * 16;
+  const size_t scr = (ngnn_mlp_scratch((int)H, nh) + 15) / 16 * 16;
   const size_t w0 = (nIn * H + 15) / 16 * 16;
   float *ws = backend_workspace(&a, m.b, w0 + (size_t)(nBlocks + 1) * P + (size_t)m.b->threads * scr);
   if (!ws) return NULL;
@@ -200,7 +216,7 @@ napi_value js_mlp_backward(napi_env env, napi_callback_info info) {
   m.q.scratchFloats = scr;
   ngnn_pool_run(m.b->pool, m.b->k->mlp_backward, &m.q, threads_for(m.b, nBlocks, GRAIN_BLOCKS));
   ngnn_pool_run(m.b->pool, m.b->k->mlp_reduce, &m.q, threads_for(m.b, (double)nBlocks * P, GRAIN_REDUCE));
-  add_gradients(m.q.reduced, (int)nIn, (int)H, gW0, gb0, gW1, gb1, gW2, gb2);
+  add_gradients(m.q.reduced, (int)nIn, (int)H, nh, g);
   return undefined(env);
 }
 

@@ -30,8 +30,25 @@ export interface NativeAddon {
   close(h: Handle): void;
   /** A zeroed Float32Array of n elements, 64-byte aligned. */
   alloc(n: number): F32;
-  mlpForward(h: Handle, S: number, nIn: number, H: number, ...arrays: F32[]): void;
-  mlpBackward(h: Handle, S: number, nIn: number, H: number, ...arrays: (F32 | null)[]): void;
+  /**
+   * An MLP [nIn, H × nh, 1] (nh hidden layers): layers [W0, b0, W_1, b_1, …, wOut, bOut], acts nh
+   * arrays [S, H] of which the forward pass writes acts[1 …] (acts[0], h_0, is recomputed).
+   */
+  mlpForward(h: Handle, S: number, nIn: number, H: number, nh: number, layers: F32[], X: F32, acts: F32[], y: F32): void;
+  /** Its backward: grads (layers' layout) +=, dX = when given. */
+  mlpBackward(
+    h: Handle,
+    S: number,
+    nIn: number,
+    H: number,
+    nh: number,
+    layers: F32[],
+    X: F32,
+    acts: F32[],
+    dy: F32,
+    grads: F32[],
+    dX: F32 | null,
+  ): void;
   messages(h: Handle, B: number, N: number, W: F32, P: F32, M: F32): void;
   messagesBackward(h: Handle, B: number, N: number, W: F32, G: F32, P: F32, dW: F32, dP: F32): void;
   /** k: step, beta1, beta2, eps, sqrtBc2, then l1 (the W L1 coefficient). */

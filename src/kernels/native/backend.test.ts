@@ -207,7 +207,7 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
     expect(() => be.messages(new Float64Array(16), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/Float32Array/);
     expect(() => be.messages(be.alloc(15), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/W has 15 elements, 16 needed/);
     expect(() => be.mlpForward({ sizes: [1, 10, 10, 1] }, [], be.alloc(1), 1, [], be.alloc(1))).toThrowError(
-      /not of the form \[in, H, H, 1\]/,
+      /not of the form \[in, H, …, H, 1\]/,
     );
     be.close();
     expect(() => be.messages(be.alloc(16), be.alloc(4), 1, 4, be.alloc(4))).toThrowError(/closed/);

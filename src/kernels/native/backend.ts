@@ -2,7 +2,9 @@
  * The native backend: the C kernels of native/src through the N-API addon, on a persistent pool of
  * `threads` threads, with the kernel set the CPU runs best (AVX-512, AVX2 + FMA, or portable code).
  * Arrays are plain Float32Arrays (alloc returns them 64-byte aligned) passed without copying. MLPs
- * must have widths [nIn, H, H, 1] with H a multiple of 16 (up to 1024); N is free. Results do not
+ * must have widths [nIn, H, …, H, 1] (1 to 16 hidden layers) with H a multiple of 16 (up to 1024);
+ * the forward pass writes the activations of the hidden layers but the first (acts[1 …]), which
+ * the backward pass reads back, and the backward pass recomputes the first's from X. N is free. Results do not
  * depend on the thread count (fixed blocks, fixed summation orders) and repeat run to run; they
  * differ from the other backends' in the last bits (other summation orders, fused multiply-add).
  *
@@ -37,10 +39,20 @@ export interface NativeBackend extends Backend {
   close(): void;
 }
 
+/** Most hidden layers the MLP kernels take (native/src/kernels.h NGNN_MAX_HIDDEN). */
+const MAX_HIDDEN = 16;
+
 /** Why the MLP kernels cannot take these widths. */
 function unsupportedMlp({ sizes: s }: MlpShape): string | undefined {
-  return s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 16 !== 0 || s[1] > 1024
-    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 16 up to 1024`
+  const H = s[1];
+  const hidden = s.slice(1, -1);
+  return s.length < 3 ||
+    s.length - 2 > MAX_HIDDEN ||
+    s[s.length - 1] !== 1 ||
+    hidden.some((h) => h !== H) ||
+    H % 16 !== 0 ||
+    H > 1024
+    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, …, H, 1] (1 to ${MAX_HIDDEN} hidden layers) with H a multiple of 16 up to 1024`
     : undefined;
 }
 
@@ -69,10 +81,10 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
     opts.alwaysSplit ?? false,
   );
   const h = created.handle;
-  const check = (shape: MlpShape): { nIn: number; H: number } => {
+  const check = (shape: MlpShape): { nIn: number; H: number; nh: number } => {
     const why = unsupportedMlp(shape);
     if (why) throw new Error(`native backend: ${why}`);
-    return { nIn: shape.sizes[0], H: shape.sizes[1] };
+    return { nIn: shape.sizes[0], H: shape.sizes[1], nh: shape.sizes.length - 2 };
   };
   /** Adam's step size and √(1 − β2^t) (bias corrections). */
   const adamScalars = (lr: number, beta1: number, beta2: number, eps: number, t: number) =>
@@ -99,25 +111,13 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
     },
 
     mlpForward(shape, layers, X, S, acts, y): void {
-      const { nIn, H } = check(shape);
-      addon.mlpForward(h, S, nIn, H, ...layers.slice(0, 6).map(f32), f32(X), f32(acts[0]), f32(acts[1]), f32(y));
+      const { nIn, H, nh } = check(shape);
+      addon.mlpForward(h, S, nIn, H, nh, layers.map(f32), f32(X), acts.map(f32), f32(y));
     },
 
     mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
-      const { nIn, H } = check(shape);
-      addon.mlpBackward(
-        h,
-        S,
-        nIn,
-        H,
-        ...layers.slice(0, 6).map(f32),
-        f32(X),
-        f32(acts[0]),
-        f32(acts[1]),
-        f32(dy),
-        ...grads.slice(0, 6).map(f32),
-        dX ? f32(dX) : null,
-      );
+      const { nIn, H, nh } = check(shape);
+      addon.mlpBackward(h, S, nIn, H, nh, layers.map(f32), f32(X), acts.map(f32), f32(dy), grads.map(f32), dX ? f32(dX) : null);
     },
 
     messages(W, P, B, N, M): void {
