@@ -125,7 +125,7 @@ describe("wasm backend vs reference (float32)", () => {
     const be = wasmBackend(engines.e1);
     expect(() => be.messages(new Float32Array(16), be.alloc(16), 1, 4, be.alloc(4))).toThrowError(/allocated with this backend/);
     expect(() => be.mlpForward({ sizes: [1, 10, 10, 1] }, [], be.alloc(1), 1, [], be.alloc(1))).toThrowError(
-      /not of the form \[in, H, H, 1\]/,
+      /not of the form \[in, H, …, H, 1\]/,
     );
   });
 });

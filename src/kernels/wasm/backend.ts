@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD backend: float32 arrays that live in the engine's shared memory (allocate
- * them with `alloc`), kernels run on all engine threads. MLPs must have widths [nIn, H, H, 1] with H
- * a multiple of 32, and N a multiple of 4 (the Figure 2 model: H = 64, N = 1000).
+ * them with `alloc`), kernels run on all engine threads. MLPs must have widths [nIn, H, …, H, 1]
+ * (1 to 16 hidden layers) with H a multiple of 32, and N a multiple of 4 (the Figure 2 model: H = 64,
+ * N = 1000). The forward pass writes every hidden layer's activations.
  */
 import type { Arr, Backend, MlpShape } from "../backend.js";
 import type { WasmEngine } from "./engine.js";
@@ -15,10 +16,14 @@ function unsupportedN(N: number): string | undefined {
   return N % 4 !== 0 ? `N = ${N} is not a multiple of 4` : undefined;
 }
 
+/** Most hidden layers the MLP kernels take (the size of the pointer tables). */
+const MAX_HIDDEN = 16;
+
 /** Why the MLP kernels cannot take these widths. */
 function unsupportedMlp({ sizes: s }: MlpShape): string | undefined {
-  return s.length !== 4 || s[1] !== s[2] || s[3] !== 1 || s[1] % 32 !== 0
-    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, H, 1] with H a multiple of 32`
+  const H = s[1];
+  return s.length < 3 || s.length - 2 > MAX_HIDDEN || s[s.length - 1] !== 1 || s.slice(1, -1).some((h) => h !== H) || H % 32 !== 0
+    ? `MLP widths [${s.join(", ")}] are not of the form [in, H, …, H, 1] (1 to ${MAX_HIDDEN} hidden layers) with H a multiple of 32`
     : undefined;
 }
 
@@ -49,61 +54,78 @@ export function wasmBackend(engine: WasmEngine): Backend {
     }
     return a.byteOffset;
   };
-  const check = (shape: MlpShape): { nIn: number; H: number } => {
+  const check = (shape: MlpShape): { nIn: number; H: number; nh: number } => {
     assertSupported(unsupportedMlp(shape));
-    return { nIn: shape.sizes[0], H: shape.sizes[1] };
+    return { nIn: shape.sizes[0], H: shape.sizes[1], nh: shape.sizes.length - 2 };
   };
-  /** Transposed copies of the first two weight matrices: W0T [nIn, H], W1T [H, H]. */
-  const transposed = (layers: readonly Arr[], nIn: number, H: number) => {
+  /** W0T [nIn, H], the first layer's weights transposed. */
+  const transposedW0 = (W0: Arr, nIn: number, H: number): Float32Array => {
     const W0T = buf(`W0T${nIn}x${H}`, nIn * H);
-    const W1T = buf(`W1T${H}`, H * H);
-    const W0 = layers[0];
-    const W1 = layers[2];
     for (let o = 0; o < H; o++) for (let c = 0; c < nIn; c++) W0T[c * H + o] = W0[o * nIn + c];
-    for (let o = 0; o < H; o++) for (let k = 0; k < H; k++) W1T[k * H + o] = W1[o * H + k];
-    return { W0T, W1T };
+    return W0T;
+  };
+  /** Pointer tables of MAX_HIDDEN u32 each (kernel arguments WT/W, b, A), rewritten by each call. */
+  const tabBuf = buf("tables", 3 * MAX_HIDDEN);
+  const tabs = new Uint32Array(tabBuf.buffer, tabBuf.byteOffset, 3 * MAX_HIDDEN);
+  /** Writes pointer table k (entries from `from`) and returns its address. */
+  const table = (k: number, arrays: readonly Arr[], from = 0): number => {
+    for (let a = from; a < arrays.length; a++) tabs[k * MAX_HIDDEN + a] = ptr(arrays[a]);
+    return tabBuf.byteOffset + k * MAX_HIDDEN * 4;
   };
   const bar = engine.f32(engine.alloc(64), 16);
-  /** The arguments both MLP kernels take: sizes, the transposed first layer, inputs and activations. */
-  const mlpArgs = (S: number, nIn: number, H: number, W0T: Arr, X: Arr, acts: readonly Arr[]) => ({
-    S,
-    nIn,
-    H,
-    W0T: ptr(W0T),
-    X: ptr(X),
-    A1: ptr(acts[0]),
-    A2: ptr(acts[1]),
-  });
 
   return {
     name: `wasm-${engine.threads}t`,
     alloc: (n: number) => engine.f32(engine.alloc(n * 4), n),
 
     mlpForward(shape, layers, X, S, acts, y): void {
-      const { nIn, H } = check(shape);
-      const { W0T, W1T } = transposed(layers, nIn, H);
+      const { nIn, H, nh } = check(shape);
+      const W0T = transposedW0(layers[0], nIn, H);
+      // W_aT [H, H] for the hidden-to-hidden layers a = 1 … nh − 1 (entry 0 unused).
+      const WT: Arr[] = [W0T];
+      const bs: Arr[] = [layers[1]];
+      for (let a = 1; a < nh; a++) {
+        const T = buf(`WT${H}_${a}`, H * H);
+        const Wa = layers[2 * a];
+        for (let o = 0; o < H; o++) for (let k = 0; k < H; k++) T[k * H + o] = Wa[o * H + k];
+        WT.push(T);
+        bs.push(layers[2 * a + 1]);
+      }
       engine.run("mlpForward", {
-        ...mlpArgs(S, nIn, H, W0T, X, acts),
+        S,
+        nIn,
+        H,
+        W0T: ptr(W0T),
         b0: ptr(layers[1]),
-        W1T: ptr(W1T),
-        b1: ptr(layers[3]),
-        W2: ptr(layers[4]),
-        b2: ptr(layers[5]),
+        nh,
+        WT: table(0, WT, 1),
+        b: table(1, bs, 1),
+        wOut: ptr(layers[2 * nh]),
+        bOut: ptr(layers[2 * nh + 1]),
+        X: ptr(X),
+        A: table(2, acts.slice(0, nh)),
         y: ptr(y),
       });
     },
 
     mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
-      const { nIn, H } = check(shape);
-      const { W0T } = transposed(layers, nIn, H);
-      const P = nIn * H + H + H * H + H + H + 4;
+      const { nIn, H, nh } = check(shape);
+      const W0T = transposedW0(layers[0], nIn, H);
+      const P = nIn * H + H + (nh - 1) * (H * H + H) + H + 4;
       const nBlocks = Math.ceil(S / BLOCK);
       const partial = buf(`partial${P}`, nBlocks * P);
       const reduced = buf(`reduced${P}`, P + engine.threads * (3 * H + 16));
+      const Ws = layers.filter((_, k) => k % 2 === 0 && k > 0 && k < 2 * nh);
       engine.run("mlpBackward", {
-        ...mlpArgs(S, nIn, H, W0T, X, acts),
-        W1: ptr(layers[2]),
-        W2: ptr(layers[4]),
+        S,
+        nIn,
+        H,
+        W0T: ptr(W0T),
+        nh,
+        W: table(0, [W0T, ...Ws], 1),
+        wOut: ptr(layers[2 * nh]),
+        X: ptr(X),
+        A: table(2, acts.slice(0, nh)),
         dy: ptr(dy),
         partial: ptr(partial),
         reduced: ptr(reduced),
@@ -111,15 +133,15 @@ export function wasmBackend(engine: WasmEngine): Backend {
         bar: ptr(bar),
         nBlocks,
       });
-      // Accumulate into grads, transposing dW0T back to [H, nIn].
-      const [gW0, gb0, gW1, gb1, gW2, gb2] = grads;
+      // Accumulate into grads (the layers' layout), transposing dW0T back to [H, nIn].
       let e = 0;
-      for (let c = 0; c < nIn; c++) for (let o = 0; o < H; o++) gW0[o * nIn + c] += reduced[e++];
-      for (let o = 0; o < H; o++) gb0[o] += reduced[e++];
-      for (let k = 0; k < H * H; k++) gW1[k] += reduced[e++];
-      for (let o = 0; o < H; o++) gb1[o] += reduced[e++];
-      for (let o = 0; o < H; o++) gW2[o] += reduced[e++];
-      gb2[0] += reduced[e];
+      for (let c = 0; c < nIn; c++) for (let o = 0; o < H; o++) grads[0][o * nIn + c] += reduced[e++];
+      for (let k = 1; k < 2 * nh + 1; k++) {
+        const g = grads[k];
+        const n = k % 2 === 1 || k === 2 * nh ? H : H * H; // biases and wOut: H; W_a: H·H
+        for (let i = 0; i < n; i++) g[i] += reduced[e++];
+      }
+      grads[2 * nh + 1][0] += reduced[e];
     },
 
     messages(W, P, B, N, M): void {

@@ -8,7 +8,7 @@
 // Pointers are byte offsets into the shared memory; arrays are float32 unless noted. Give members
 // no explicit values.
 
-/** MLP forward for widths [nIn, H, H, 1]. */
+/** MLP forward for widths [nIn, H, …, H, 1] (nh hidden layers; mlp.ts). */
 export const enum MlpForwardArg {
   /** Number of samples. */
   S,
@@ -18,20 +18,20 @@ export const enum MlpForwardArg {
   W0T,
   /** [H] */
   b0,
-  /** [H, H]: W1 transposed (row k = the weights of input k). */
-  W1T,
-  /** [H] */
-  b1,
+  /** Number of hidden layers (≥ 1). */
+  nh,
+  /** u32 [nh]: entry a ≥ 1 → [H, H], W_a transposed (row k = the weights of input k). */
+  WT,
+  /** u32 [nh]: entry a ≥ 1 → [H], b_a. */
+  b,
   /** [H]: output weights. */
-  W2,
+  wOut,
   /** [1] */
-  b2,
+  bOut,
   /** [S, nIn] */
   X,
-  /** [S, H]: post-ReLU activations of the first hidden layer (written). */
-  A1,
-  /** [S, H]: post-ReLU activations of the second hidden layer (written). */
-  A2,
+  /** u32 [nh]: entry a → [S, H], the post-ReLU activations of hidden layer a (written). */
+  A,
   /** [S]: outputs (written). */
   y,
   COUNT,
@@ -44,19 +44,21 @@ export const enum MlpBackwardArg {
   H,
   /** [nIn, H] */
   W0T,
-  /** [H, H] in the original [out, in] layout. */
-  W1,
+  nh,
+  /** u32 [nh]: entry a ≥ 1 → [H, H], W_a in the original [out, in] layout. */
+  W,
   /** [H] */
-  W2,
+  wOut,
   /** [S, nIn] */
   X,
-  /** [S, H]: activations from mlpForward. */
-  A1,
-  /** [S, H] */
-  A2,
+  /** u32 [nh]: entry a → [S, H], activations from mlpForward. */
+  A,
   /** [S]: gradient of the loss with respect to y. */
   dy,
-  /** [nBlocks, P] per-block gradients, P = nIn·H + H + H·H + H + H + 4, laid out as [dW0T, db0, dW1, db1, dW2, db2(+pad)]. */
+  /**
+   * [nBlocks, P] per-block gradients, P = nIn·H + H + (nh − 1)(H·H + H) + H + 4, laid out as
+   * [dW0T, db0, (dW_a, db_a) for a = 1 … nh − 1, dwOut, dbOut (+pad)].
+   */
   partial,
   /** [P] the sum over blocks, followed by per-thread scratch of 3H + 16 floats each. */
   reduced,

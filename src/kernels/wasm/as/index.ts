@@ -2,7 +2,8 @@
 // declarations (each member becomes an exported global, "MlpForwardArg.S" = 0, …, from which the
 // engine takes the slot order, checking it against args.ts as compiled into the host at startup).
 export * from "./args";
-export { adam, messages, messagesBackward, mlpBackward, mlpForward } from "./model";
+export { adam, messages, messagesBackward } from "./model";
+export { mlpBackward, mlpForward } from "./mlp";
 export { pdeN2Steps, tanhInit } from "./simulate";
 export { sirenBackwardPoints, sirenBackwardRows, sirenForward } from "./siren";
 
