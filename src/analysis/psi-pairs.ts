@@ -137,7 +137,9 @@ export function psiPairs(
       const Y = new Float32Array(nq * nR);
       for (let q = 0; q < nq; q++) for (let s = 0; s < nR; s++) Y[q * nR + s] = c * full[q * GRID.n + inRange[s]];
       curves[k].push(Y);
-      const med = Array.from({ length: nR }, (_, s) => (nq ? median(Array.from({ length: nq }, (_, q) => Y[q * nR + s])) : Number.NaN));
+      const med = Array.from({ length: nR }, (_, s) =>
+        nq ? median(Array.from({ length: nq }, (_, q) => Y[q * nR + s])) : Number.NaN,
+      );
       const f = truth(k, n);
       rmse[k].push(Math.sqrt(med.reduce((acc, v, s) => acc + (v - f(r[s])) ** 2, 0) / nR));
       if (n === 0) width.push(nq ? tanhWidth(r, med).w : Number.NaN);
