@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
-import { readNpyF32 } from "../io/npy.js";
+import { loadConfig } from "../config/load.js";
+import { countNonZero } from "./connectivity.js";
+import { buildConnectivity } from "./generate.js";
 import { neuronTypes } from "./neurons.js";
 import { PdeN5Integrator, PdeN5Rhs, pdeN5NeuronParams } from "./pdeN5.js";
 
@@ -33,7 +35,9 @@ describe("PDE_N5 simulation", () => {
   });
 
   it("the integrator records x and dx/dt before each step; the paper's W gives the reported activity scale", () => {
-    const W = readNpyF32(join(ROOT, "data", "fig_supp_14_connectivity.npy")).data;
+    // configs/signal_fig_supp_14.yaml loads the reference's shipped W (973,460 non-zeros, spec §3.1).
+    const { W } = buildConnectivity(loadConfig(join(ROOT, "configs", "signal_fig_supp_14.yaml")));
+    expect(countNonZero(W)).toBe(973_460);
     const N = 1000;
     const types = neuronTypes(N, 4);
     const x0 = Float32Array.from({ length: N }, (_, i) => 5 * Math.sin(7.7 * i));
