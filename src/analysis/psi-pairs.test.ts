@@ -3,7 +3,7 @@ import { randomProblem } from "../../test/helpers.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { psiPairsPanel } from "../plot/psi-pairs.js";
 import { pdeN5PsiPair } from "../simulate/pdeN5.js";
-import { psiPairs } from "./psi-pairs.js";
+import { psiPairs, wR2ByTypePair } from "./psi-pairs.js";
 
 const PARAMS = [
   [1, 0, 10, 1, 1, 0],
@@ -67,5 +67,17 @@ describe("psi* of neuron pairs (Supp Fig 14h)", () => {
     expect(r.width[3]).toBeGreaterThan(6);
     const svg = psiPairsPanel(r.r, r.curves, truth);
     expect(svg.match(/stroke-width="4"/g)?.length).toBe(8);
+  });
+
+  it("W R² by (receiving, sending) type block: 1 for an exact W up to a scale per block, lower where a block is noisy", () => {
+    const N = 8;
+    const trueW = Float32Array.from({ length: N * N }, (_, e) => (e % (N + 1) === 0 ? 0 : Math.sin(2.3 * e)));
+    const W = Float32Array.from(
+      trueW,
+      (w, e) => (types[Math.floor(e / N)] + 1) * w + (types[Math.floor(e / N)] === 3 ? 5 * Math.cos(7 * e) : 0),
+    );
+    const r2 = wR2ByTypePair(W, trueW, types, 4);
+    for (let k = 0; k < 3; k++) for (let n = 0; n < 4; n++) expect(r2[k][n]).toBeCloseTo(1, 10);
+    for (const n of [0, 1, 2]) expect(r2[3][n]).toBeLessThan(0.99);
   });
 });

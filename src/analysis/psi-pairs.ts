@@ -11,6 +11,7 @@
  * the truth is tanh(r/w_k), so the fit measures the receiver's width), and the RMSE of each
  * (receiver type, sender type) median curve against its truth.
  */
+import { olsFit } from "../core/regression.js";
 import { Rng, STREAMS } from "../core/rng.js";
 import { linspace, median } from "../core/stats.js";
 import type { Backend } from "../kernels/backend.js";
@@ -146,4 +147,23 @@ export function psiPairs(
     }
   }
   return { r, correction, curves, width, rmse, range, pairs: nPairs, seed };
+}
+
+/**
+ * R² of learned against true W (off-diagonal, raw: the per-pair scale of psi* is a free gauge)
+ * within each block of rows of receiving type k and columns of sending type n: [k][n].
+ */
+export function wR2ByTypePair(
+  W: ArrayLike<number>,
+  trueW: ArrayLike<number>,
+  types: ArrayLike<number>,
+  nTypes: number,
+): number[][] {
+  const N = types.length;
+  return Array.from({ length: nTypes }, (_, k) =>
+    Array.from(
+      { length: nTypes },
+      (_, n) => olsFit(trueW, W, (e) => e % (N + 1) !== 0 && types[Math.floor(e / N)] === k && types[e % N] === n).r2,
+    ),
+  );
 }

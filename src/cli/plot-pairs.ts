@@ -1,5 +1,5 @@
 /** `plot`'s PDE_N5 part: the neuron-neuron transfer functions (Supp Fig 14h) and their numbers. */
-import { type PsiPairs, psiPairs } from "../analysis/psi-pairs.js";
+import { type PsiPairs, psiPairs, wR2ByTypePair } from "../analysis/psi-pairs.js";
 import type { Backend } from "../kernels/backend.js";
 import type { ParamSet } from "../model/params.js";
 import { psiPairsPanel } from "../plot/psi-pairs.js";
@@ -31,6 +31,8 @@ export async function plotPsiPairs(
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "—");
   log(`ψ* of neuron pairs: width by receiving type (fit k·tanh(x/w), type-0 senders) ${pp.width.map(f).join(", ")}`);
   log(`  RMSE by (receiving, sending) type: ${pp.rmse.map((row) => row.map(f).join(" ")).join(" | ")}`);
+  const blocks = truth.W ? wR2ByTypePair(p.W, truth.W, truth.types, truth.nTypes) : undefined;
+  if (blocks) log(`W R² (raw) by (receiving, sending) type: ${blocks.map((row) => row.map(f).join(" ")).join(" | ")}`);
   return {
     receiver_width: pp.width,
     true_receiver_width: params.slice(0, truth.nTypes).map((row) => row[4]),
@@ -39,5 +41,6 @@ export async function plotPsiPairs(
     range: pp.range,
     pairs: pp.pairs,
     seed: pp.seed,
+    ...(blocks ? { W_r2_by_type_pair: blocks } : {}),
   };
 }

@@ -178,6 +178,8 @@ export const evaluationMetricsSchema = z.object({
         range: z.array(z.number()),
         pairs: z.number().int(),
         seed: z.number().int(),
+        /** [receiving type][sending type] R² of raw learned against true W within the block. */
+        W_r2_by_type_pair: z.array(z.array(num)).optional(),
       })
       .optional(),
     phi_range: z.array(z.number()),
