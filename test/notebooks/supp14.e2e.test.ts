@@ -4,7 +4,7 @@
  * recovered (the paper: R² 0.958 after 36 M iterations; here 144,000 on 48 neurons), and the
  * neuron-neuron curves follow the receiver's width and the sender's leak. Measured (one run of
  * `run supp14 --scale small`: 3 min 40 s on 2 cores shared with other jobs, load ≈ 6; this test
- * took 7 min 20 s once under heavier contention): W R² 0.630 corrected (slope 0.543),
+ * took 7 min 20 s once under heavier contention and 2 min 6 s at load ≈ 2–4): W R² 0.630 corrected (slope 0.543),
  * 0.705 raw; receiver widths (k·tanh(x/w) fit, type-0 senders) 0.99 / 1.95 / 3.01 / 4.89 for the
  * true 1 / 2 / 4 / 8; RMSE of the pair curves against tanh((x − h_n)/w_k) − x ln(w_n)/50 on
  * [−5, 5]: receiver type 0: 0.02 / 0.04 / 0.09 / 0.08, type 1: 0.01 / 0.07 / 0.03 / 0.02 (types 2
