@@ -3,8 +3,9 @@
 //   npm run bench -- [simulate] [generate] [step] [convergence] [siren] [--threads N] [--profile]
 //   siren: the SIREN Ω* (Figure 3: hidden 128, 5 hidden layers) forward, backward and Adam step for P = 1024 and 256
 //     points, one line per kernel set, thread count and P;
-//   step: one line per model (PDE_N2, PDE_N4, fig3), backend and thread count; --iterations N caps its steps;
+//   step: one line per model (PDE_N2, PDE_N4, PDE_N5, fig3), backend and thread count; --iterations N caps its steps;
 //     --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1);
+//     --neurons N (default 1000) sets PDE_N5's network size;
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
@@ -25,7 +26,9 @@ const option = (name, fallback) => {
   return k >= 0 ? args[k + 1] : fallback;
 };
 const optionValues = new Set(
-  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model"].map(option).filter(Boolean),
+  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model", "--neurons"]
+    .map(option)
+    .filter(Boolean),
 );
 const benches = {
   simulate: benchSimulate,
@@ -159,8 +162,10 @@ function round(x) {
 /**
  * One training step, forward, backward, Adam (W's step fused into the backward pass where the
  * backend has it), of the Figure 2 model (PDE_N2: N = 1000, B = 8, the phi*(0, a) regulariser) and
- * of Supp Fig 13's (PDE_N4: psi*([x_j, a_j]), N = 1000, B = 1, edge_diff 100 with δ = 10/150), on
- * the native backend (when built) and wasm, for each thread count, then the float32 reference.
+ * of Supp Fig 13's (PDE_N4: psi*([x_j, a_j]), N = 1000, B = 1, edge_diff 100 with δ = 10/150) and
+ * of Supp Fig 14's (PDE_N5: psi*([x_j, a_i, a_j]) per edge, B = 1, edge_diff 500 with δ = 10/150),
+ * on the native backend (when built) and wasm, for each thread count, then the float32 reference
+ * (PDE_N5: only up to N = 100). PDE_N5 takes 10 timed steps after 1 warm-up step (N = 1000: seconds each).
  * --iterations N caps the timed steps per row (a quick check of this code).
  */
 async function benchStep() {
@@ -173,6 +178,7 @@ async function benchStep() {
   const { Adam } = await import(join(root, "dist/model/adam.js"));
   const { mixedBackend } = await import(join(root, "dist/kernels/mixed.js"));
   const cap = Number(option("--iterations", "Infinity"));
+  const nPairs = Number(option("--neurons", "1000"));
   // PDE_N2's loss terms by --loss: Figure 2's, or with Supp Fig 8's regularisers (δ = 4/150).
   const LOSSES = {
     fig2: { phiZero: 1, edgeDiff: 0, edgeDelta: 0, WL1: 0 },
@@ -182,8 +188,11 @@ async function benchStep() {
   const loss = option("--loss", "fig2");
   const batch = Number(option("--batch", "8"));
   const only = option("--model", undefined);
-  if (!LOSSES[loss] || !(batch >= 1) || (only && !["PDE_N2", "PDE_N4", "fig3"].includes(only))) {
-    console.error(`step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model PDE_N2, PDE_N4 or fig3`);
+  const MODELS = ["PDE_N2", "PDE_N4", "PDE_N5", "fig3"];
+  if (!LOSSES[loss] || !(batch >= 1) || (only && !MODELS.includes(only)) || !(nPairs >= 2)) {
+    console.error(
+      `step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model one of ${MODELS.join(", ")}, --neurons ≥ 2`,
+    );
     process.exit(2);
   }
   const models = [
@@ -202,6 +211,15 @@ async function benchStep() {
       coeffs: { phiZero: 0, edgeDiff: 100, edgeDelta: 10 / 150, WL1: 0 },
     },
     {
+      model: "PDE_N5",
+      B: 1,
+      loss: "supp14",
+      shape: { N: nPairs, embeddingDim: 2, psi: { sizes: [5, 64, 64, 1] }, phi: { sizes: [3, 64, 64, 1] }, psiPairs: true },
+      coeffs: { phiZero: 0, edgeDiff: 500, edgeDelta: 10 / 150, WL1: 0 },
+      iterations: 10,
+      warmup: 1,
+    },
+    {
       // Figure 3 (configs/signal_fig_3.yaml): Ω ⊙ messages, psi* with 5 layers (xnorm 13).
       model: "fig3",
       B: 1,
@@ -218,11 +236,12 @@ async function benchStep() {
     },
   ];
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
-  for (const { model, B, loss, shape, coeffs, externalInput } of models.filter((m) => !only || m.model === only)) {
+  const selected = models.filter((m) => !only || m.model === only);
+  for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput } of selected) {
     const N = shape.N;
     const row = { model, n_neurons: N, batch: B, loss };
     const measure = (backend, wanted) => {
-      const iters = Math.min(wanted, cap);
+      const iters = Math.min(iterations ?? wanted, cap);
       const p = new ParamSet(shape, backend);
       initParams(p, 1);
       const grad = new ParamSet(shape, backend);
@@ -236,11 +255,11 @@ async function benchStep() {
         Y[k] = 3.8 * Math.cos(k * 78.233);
       }
       const times = [];
-      for (let it = 0; it < iters + 5; it++) {
+      for (let it = 0; it < iters + warmup; it++) {
         const t0 = performance.now();
         lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
         opt.step(p, grad);
-        if (it >= 5) times.push(performance.now() - t0);
+        if (it >= warmup) times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
       const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
@@ -250,7 +269,7 @@ async function benchStep() {
       console.log(JSON.stringify({ bench: "train_step", ...row, backend: name, threads: t, ...measure(backend, iters) }));
       if (!profile) return;
       const { timed, ops } = timedBackend(backend, shape, B * N);
-      const steps = Math.min(iters, cap) + 5;
+      const steps = Math.min(iterations ?? iters, cap) + warmup;
       const ms = measure(timed, iters).ms_median;
       const perStep = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / steps)]));
       const inOps = Object.values(perStep).reduce((a, b) => a + b, 0);
@@ -287,8 +306,10 @@ async function benchStep() {
       report(wasmBackend(engine), "wasm", t, 200);
       await engine.close();
     }
-    const r = measure(referenceBackend("f32"), 3);
-    console.log(JSON.stringify({ bench: "train_step", ...row, backend: "reference-f32", threads: 1, ...r }));
+    if (model !== "PDE_N5" || N <= 100) {
+      const r = measure(referenceBackend("f32"), 3);
+      console.log(JSON.stringify({ bench: "train_step", ...row, backend: "reference-f32", threads: 1, ...r }));
+    }
   }
 }
 
@@ -352,7 +373,8 @@ function timedBackend(backend, shape, BN) {
   };
   const role = (mlp, S) => (mlp === shape.psi ? "psi" : S === BN ? "phi" : "phi_regul");
   const timed = Object.create(backend);
-  for (const name of ["mlpForward", "mlpBackward", "messages", "messagesBackward", "messagesBackwardAdamW", "adam"]) {
+  const names = ["mlpForward", "mlpBackward", "messages", "messagesBackward", "messagesBackwardAdamW", "adam"];
+  for (const name of [...names, "edgeMessages", "edgeMessagesBackward"]) {
     if (!backend[name]) continue;
     timed[name] = (...a) => {
       const t0 = performance.now();

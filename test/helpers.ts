@@ -126,15 +126,24 @@ export function nativeOrWarn(): ReturnType<typeof loadNative> {
  * A random Figure-2-shaped problem on `backend` (N neurons, batch B, H hidden units): parameters
  * initialised as the reference with perturbed embeddings and W × 0.03, a random batch X, Y, and the
  * gradient set and workspace — the same numbers on every backend, for comparing them. With
- * `psiEmbedding`, PDE_N4's psi*([x_j, a_j]).
+ * `psiEmbedding`, PDE_N4's psi*([x_j, a_j]); with "pairs", PDE_N5's psi*([x_j, a_i, a_j]).
  */
-export function randomProblem(backend: Backend, N: number, B: number, seed: number, H = 64, psiEmbedding = false) {
+export function randomProblem(
+  backend: Backend,
+  N: number,
+  B: number,
+  seed: number,
+  H = 64,
+  psiEmbedding: boolean | "pairs" = false,
+) {
+  const pairs = psiEmbedding === "pairs";
   const shape: ModelShape = {
     N,
     embeddingDim: 2,
-    psi: { sizes: [psiEmbedding ? 3 : 1, H, H, 1] },
+    psi: { sizes: [pairs ? 5 : psiEmbedding ? 3 : 1, H, H, 1] },
     phi: { sizes: [3, H, H, 1] },
-    ...(psiEmbedding ? { psiEmbedding } : {}),
+    ...(psiEmbedding === true ? { psiEmbedding } : {}),
+    ...(pairs ? { psiPairs: true } : {}),
   };
   const p = new ParamSet(shape, backend);
   initParams(p, seed);

@@ -29,6 +29,7 @@ import {
 import { makeBackend } from "./backend.js";
 import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
+import { plotPsiPairs } from "./plot-pairs.js";
 import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
@@ -98,6 +99,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         psiByNeuronPanel(ev.psi.r, ev.psi.y, truth.types, [...(truth.psi ?? [])], { colormap, ...psiDomains }),
       );
     } else await save("fig2h_psi", () => psiPanel(ev.psi.r, ev.psi.y, psiDomains));
+    const psiPairs = await plotPsiPairs(run, backend, p, save, log);
 
     // Training curve and montage (Supp Fig 1) from what training wrote.
     const recs = readRecordings(paths.trainingMetrics).filter((r) => r.W_r2 !== null);
@@ -147,6 +149,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         phi_rmse_by_type: ev.phiRmseByType,
         psi_rmse: ev.psiRmse,
         ...(ev.psiRmseByType ? { psi_rmse_by_type: ev.psiRmseByType, psi_width_by_type: ev.psiWidthByType } : {}),
+        ...(psiPairs ? { psi_pairs: psiPairs } : {}),
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },

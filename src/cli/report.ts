@@ -90,13 +90,22 @@ function resultRows(m: Results, e: Experiment, paper: PaperNumbers): [string, st
   ];
 }
 
-/** psi* recovery: against tanh (PDE_N2), or per sending type with the fitted widths (PDE_N4). */
+/** psi* recovery: against tanh (PDE_N2), or per sending type with the fitted widths (PDE_N4; PDE_N5 adds the pairs' receiver widths). */
 function psiRows(m: Results): [string, string, string][] {
   const f = m.functions;
   if (!f?.psi_rmse_by_type) return [["ψ*/ψ̄ RMSE against tanh", num(f?.psi_rmse), "—"]];
   return [
     ["ψ*/ψ̄ⱼ RMSE by sending type, against tanh((x − h)/w)", f.psi_rmse_by_type.map((v) => num(v)).join(" / "), "—"],
     ["ψ* width by type (fit k·tanh(x/w))", (f.psi_width_by_type ?? []).map((v) => num(v, 2)).join(" / ") || "—", "—"],
+    ...(f.psi_pairs
+      ? ([
+          [
+            "ψ* of pairs: width by receiving type (type-0 senders; true)",
+            `${f.psi_pairs.receiver_width.map((v) => num(v, 2)).join(" / ")} (${f.psi_pairs.true_receiver_width.join(" / ")})`,
+            "follows the receiver",
+          ],
+        ] as [string, string, string][])
+      : []),
   ];
 }
 

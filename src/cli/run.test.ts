@@ -12,7 +12,7 @@ describe("run targets", () => {
 
   it("refuses a target that is neither a config file nor an experiment, naming the experiments", async () => {
     await expect(runCommand("supp99", { runs: "/nonexistent" })).rejects.toThrowError(
-      /supp99: no such config file or experiment \(experiments: fig2, supp3, supp7, supp8, supp10, supp12, supp13, fig3\)/,
+      /supp99: no such config file or experiment \(experiments: fig2, supp3, supp7, supp8, supp10, supp12, supp13, supp14, fig3\)/,
     );
   });
 
@@ -29,7 +29,7 @@ describe("run targets", () => {
     const ids = listExperiments()
       .split("\n")
       .map((l) => l.split(" ")[0]);
-    expect(ids).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12", "supp13", "fig3"]);
+    expect(ids).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12", "supp13", "supp14", "fig3"]);
     expect(listExperiments()).toMatch(
       /^supp8 +Supp Figs 8, 9: .*\[signal_fig_supp_8, signal_fig_supp_8_3, signal_fig_supp_8_2, signal_fig_supp_8_1, signal_fig_2\]$/m,
     );

@@ -8,9 +8,10 @@ import { supp8 } from "./supp8.js";
 import { supp10 } from "./supp10.js";
 import { supp12 } from "./supp12.js";
 import { supp13 } from "./supp13.js";
+import { supp14 } from "./supp14.js";
 
 /** Implemented experiments, in the paper's order; the others are added here. */
-export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12, supp13, fig3];
+export const EXPERIMENTS: readonly Experiment[] = [fig2, supp3, supp7, supp8, supp10, supp12, supp13, supp14, fig3];
 
 export function experimentById(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -6,14 +6,21 @@ export function pdeN2Sections(figure: string): ReportSection[] {
   return signalSections(figure, "fig2h_psi");
 }
 
-/** The same panels with the model's psi* panel (PDE_N4: supp13h_psi, one curve per neuron). */
-export function signalSections(figure: string, psiFigure: "fig2h_psi" | "supp13h_psi"): ReportSection[] {
+/**
+ * The same panels with the model's psi* panel (PDE_N4: supp13h_psi, one curve per neuron) and its
+ * extra panels (PDE_N5: supp14h_psi_pairs).
+ */
+export function signalSections(
+  figure: string,
+  psiFigure: "fig2h_psi" | "supp13h_psi",
+  extra: readonly "supp14h_psi_pairs"[] = [],
+): ReportSection[] {
   return [
     { title: `Data (${figure}b, c)`, figures: ["fig2b_activity", "fig2c_connectivity_true", "eigenvalues"] },
     { title: "Training", figures: ["training_W_r2", "supp1_training_montage"] },
     {
       title: `Recovered connectivity, neuron types and functions (${figure}d–h)`,
-      figures: ["fig2d_connectivity_learned", "fig2e_W_learned_vs_true", "fig2f_embeddings", "fig2g_phi", psiFigure],
+      figures: ["fig2d_connectivity_learned", "fig2e_W_learned_vs_true", "fig2f_embeddings", "fig2g_phi", psiFigure, ...extra],
     },
   ];
 }

@@ -48,6 +48,31 @@ export interface Backend {
   messagesBackward(W: Arr, G: Arr, P: Arr, B: number, N: number, dW: Arr, dP: Arr): void;
 
   /**
+   * PDE_N5's per-edge messages M[b, i] = Σ_{j≠i} W[i, j] psi*([X[b, j], a_i, a_j]) (kernels/edge.ts).
+   * X, M: [B, N]; a: [N, d]; W: [N, N]; psi* widths [1 + 2d, …, 1].
+   */
+  edgeMessages(shape: MlpShape, layers: readonly Arr[], X: Arr, a: Arr, W: Arr, B: number, N: number, M: Arr): void;
+
+  /**
+   * Backward pass of edgeMessages for upstream gradient G = dL/dM [B, N]: OVERWRITES dW [N, N]
+   * (dW[i, j] = Σ_b G[b, i] psi*_bij, diagonal 0), ACCUMULATES da [N, d] (through both embedding
+   * inputs) and psi*'s parameter gradients `grads` (layout of `layers`). Recomputes the forward pass.
+   */
+  edgeMessagesBackward(
+    shape: MlpShape,
+    layers: readonly Arr[],
+    X: Arr,
+    a: Arr,
+    W: Arr,
+    G: Arr,
+    B: number,
+    N: number,
+    dW: Arr,
+    da: Arr,
+    grads: readonly Arr[],
+  ): void;
+
+  /**
    * One Adam step (PyTorch semantics, no weight decay) on n elements: m ← β1 m + (1−β1) g,
    * v ← β2 v + (1−β2) g², p ← p − lr · m̂ / (√v̂ + ε) with bias corrections 1 − β^t.
    */

@@ -17,6 +17,10 @@ export function mixedBackend(fast: Backend, fallback: Backend, takes: (shape: Ml
     messages: (W, P, B, N, M) => fast.messages(W, P, B, N, M),
     messagesBackward: (W, G, P, B, N, dW, dP) => fast.messagesBackward(W, G, P, B, N, dW, dP),
     adam: (p, g, m, v, lr, beta1, beta2, eps, t) => fast.adam(p, g, m, v, lr, beta1, beta2, eps, t),
+    // The per-edge psi* (PDE_N5) passes its blocks through the MLP kernels of the backend that takes psi*.
+    edgeMessages: (shape, layers, X, a, W, B, N, M) => on(shape).edgeMessages(shape, layers, X, a, W, B, N, M),
+    edgeMessagesBackward: (shape, layers, X, a, W, G, B, N, dW, da, grads) =>
+      on(shape).edgeMessagesBackward(shape, layers, X, a, W, G, B, N, dW, da, grads),
   };
   const fused = fast.messagesBackwardAdamW?.bind(fast);
   if (fused) b.messagesBackwardAdamW = fused;

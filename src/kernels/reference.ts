@@ -4,10 +4,11 @@
  * accumulate in float64.
  */
 import type { Arr, Backend, MlpShape } from "./backend.js";
+import { blockedEdgeOps } from "./edge.js";
 
 export function referenceBackend(precision: "f32" | "f64" = "f64"): Backend {
   const make = (n: number): Arr => (precision === "f64" ? new Float64Array(n) : new Float32Array(n));
-  return {
+  const backend: Backend = {
     name: `reference-${precision}`,
     alloc: make,
 
@@ -107,5 +108,11 @@ export function referenceBackend(precision: "f32" | "f64" = "f64"): Backend {
         p[k] -= (stepSize * m[k]) / (Math.sqrt(v[k]) / sqrtBc2 + eps);
       }
     },
+
+    // One receiver row at a time (edge.ts) through the plain MLP loops above.
+    edgeMessages: (...args) => edge.edgeMessages(...args),
+    edgeMessagesBackward: (...args) => edge.edgeMessagesBackward(...args),
   };
+  const edge = blockedEdgeOps(backend, 1);
+  return backend;
 }

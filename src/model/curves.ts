@@ -38,15 +38,23 @@ export class CurveWorkspace {
 
 /**
  * Fill ws.X with [r, a_n] for curves n0 … n0 + count − 1 (curve-major), a: [·, d] (d may be 0);
- * returns the sample count.
+ * with `copies` = 2, [r, a_n, a_n] (PDE_N5's psi* on the diagonal pair). Returns the sample count.
  */
-export function fillCurveInput(ws: CurveWorkspace, a: Arr, d: number, rs: Float32Array, n0: number, count: number): number {
-  const w = 1 + d;
+export function fillCurveInput(
+  ws: CurveWorkspace,
+  a: Arr,
+  d: number,
+  rs: Float32Array,
+  n0: number,
+  count: number,
+  copies = 1,
+): number {
+  const w = 1 + copies * d;
   let o = 0;
   for (let n = n0; n < n0 + count; n++) {
     for (let k = 0; k < rs.length; k++) {
       ws.X[o] = rs[k];
-      for (let e = 0; e < d; e++) ws.X[o + 1 + e] = a[n * d + e];
+      for (let c = 0; c < copies; c++) for (let e = 0; e < d; e++) ws.X[o + 1 + c * d + e] = a[n * d + e];
       o += w;
     }
   }
@@ -62,10 +70,11 @@ function sampleCurves(
   a: Arr,
   d: number,
   nCurves: number,
+  copies = 1,
 ): Float32Array {
   const out = new Float32Array(nCurves * rs.length);
   for (let n0 = 0; n0 < nCurves; n0 += ws.perChunk) {
-    const S = fillCurveInput(ws, a, d, rs, n0, Math.min(ws.perChunk, nCurves - n0));
+    const S = fillCurveInput(ws, a, d, rs, n0, Math.min(ws.perChunk, nCurves - n0), copies);
     backend.mlpForward(ws.mlp, layers, ws.X, S, ws.acts, ws.out);
     out.set(ws.out.subarray(0, S), n0 * rs.length);
   }
@@ -79,14 +88,15 @@ export function samplePhi(backend: Backend, p: ParamSet, ws: CurveWorkspace, rs:
 
 /** psi*(r) for each r: [nR] (PDE_N2's psi* takes x_j only). */
 export function samplePsi(backend: Backend, p: ParamSet, rs: Float32Array): Float32Array {
-  if (p.shape.psiEmbedding) throw new Error("samplePsi: psi* takes [x_j, a_j]: use samplePsiCurves");
+  if (p.shape.psiEmbedding || p.shape.psiPairs) throw new Error("samplePsi: psi* takes embeddings: use samplePsiCurves");
   const ws = new CurveWorkspace(backend, p, rs.length, rs.length, p.shape.psi, 1);
   return sampleCurves(backend, p.psi, ws, rs, p.a, 0, 1);
 }
 
 /**
- * psi* curves [nCurves, nR]: PDE_N4's psi*([rs[k], a_n]) for every neuron n (nCurves = N), or
- * PDE_N2's one curve psi*(rs[k]) (nCurves = 1). `ws`, when given, must be a psi* workspace
+ * psi* curves [nCurves, nR]: PDE_N4's psi*([rs[k], a_n]) for every neuron n (nCurves = N), PDE_N5's
+ * psi*([rs[k], a_n, a_n]) (the diagonal pair, as the reference's normalisation), or PDE_N2's one
+ * curve psi*(rs[k]) (nCurves = 1). `ws`, when given, must be a psi* workspace
  * (mlp = p.shape.psi) for rs.length points.
  */
 export function samplePsiCurves(
@@ -95,7 +105,8 @@ export function samplePsiCurves(
   rs: Float32Array,
   ws?: CurveWorkspace,
 ): { Y: Float32Array; nCurves: number } {
-  if (!p.shape.psiEmbedding) return { Y: samplePsi(backend, p, rs), nCurves: 1 };
+  if (!p.shape.psiEmbedding && !p.shape.psiPairs) return { Y: samplePsi(backend, p, rs), nCurves: 1 };
   const w = ws ?? new CurveWorkspace(backend, p, rs.length, 1 << 16, p.shape.psi);
-  return { Y: sampleCurves(backend, p.psi, w, rs, p.a, p.shape.embeddingDim, p.shape.N), nCurves: p.shape.N };
+  const copies = p.shape.psiPairs ? 2 : 1;
+  return { Y: sampleCurves(backend, p.psi, w, rs, p.a, p.shape.embeddingDim, p.shape.N, copies), nCurves: p.shape.N };
 }

@@ -4,10 +4,14 @@
  *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*([x_j, a_j])   (PDE_N4: shape.psiEmbedding)
  *   dx̂_i/dt = phi*([x_i, a_i]) + Ω_i Σ_{j≠i} W_ij psi*([x_j, a_j])  (Figure 3: a Workspace with an
  *                                                                    external input Ω [B, N])
+ *   dx̂_i/dt = phi*([x_i, a_i]) + Σ_{j≠i} W_ij psi*([x_j, a_i, a_j])  (PDE_N5: shape.psiPairs)
  * For a batch X: [B, N] of frames: P = psi*(X) or psi*([X, a]) (B·N evaluations, never one per
  * edge: psi* depends on the sender only), M = P Wᵀ, F = phi*([X, a]), pred = F + M (or F + Ω ⊙ M). The inputs
  * [x_{b,j}, a_j] of psi* are those of phi*, so PDE_N4 evaluates both MLPs on one input array, and
- * a_j also gets a gradient through psi*'s input gradient.
+ * a_j also gets a gradient through psi*'s input gradient. PDE_N5's psi* depends on the pair, so M
+ * comes from the backend's per-edge op (Backend.edgeMessages: blocks of receivers, recomputed in
+ * the backward pass), whose backward pass writes dW and adds to da and psi*'s gradients; P, dP and
+ * the psi* activations of the workspace then serve the edge_diff term's diagonal pairs.
  *
  * Loss (spec 4.3, variants §0.3): L = ‖pred − Y‖₂ (un-squared Frobenius norm over all B·N
  * entries) + the regularisers of regularisers.ts (phi-zero, edge_diff, W L1) whose coefficients
@@ -57,6 +61,8 @@ export class Workspace {
   readonly omega?: Arr;
   readonly dOmega?: Arr;
   readonly dM?: Arr;
+  /** PDE_N5: psi*'s inputs on the diagonal pairs [x_bj, a_j, a_j] [B, N, 1 + 2d] (edge_diff). */
+  readonly diagIn?: Arr;
 
   constructor(
     readonly params: ParamSet,
@@ -86,6 +92,7 @@ export class Workspace {
       this.dOmega = backend.alloc(BN);
       this.dM = backend.alloc(BN);
     }
+    if (params.shape.psiPairs) this.diagIn = backend.alloc(BN * psi.sizes[0]);
   }
 }
 
@@ -97,8 +104,11 @@ export function forward(backend: Backend, p: ParamSet, ws: Workspace, X: Arr, B:
   const { N, embeddingDim: d, psi, phi } = p.shape;
   const BN = B * N;
   fillPhiInput(ws.phiIn, X, p.a, B, N, d);
-  backend.mlpForward(psi, p.psi, psiInput(p, ws, X), BN, ws.psiActs, ws.P);
-  backend.messages(p.W, ws.P, B, N, ws.M);
+  if (p.shape.psiPairs) backend.edgeMessages(psi, p.psi, X, p.a, p.W, B, N, ws.M);
+  else {
+    backend.mlpForward(psi, p.psi, psiInput(p, ws, X), BN, ws.psiActs, ws.P);
+    backend.messages(p.W, ws.P, B, N, ws.M);
+  }
   backend.mlpForward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.F);
   const O = ws.omega;
   if (O) for (let k = 0; k < BN; k++) pred[k] = ws.F[k] + O[k] * ws.M[k];
@@ -153,6 +163,7 @@ export function lossAndGrad(
   const predLoss = Math.sqrt(rr);
   const inv = predLoss > 0 ? 1 / predLoss : 0;
   for (let k = 0; k < BN; k++) ws.G[k] *= inv;
+  if (p.shape.psiPairs) return pairsBackward(backend, p, grad, ws, X, B, coeffs, predLoss);
 
   // messagesBackward overwrites all of dW; the other gradients accumulate, so zero them (W is the
   // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
@@ -193,6 +204,57 @@ function messagesGrad(ws: Workspace, BN: number): Arr {
     dM[k] = G[k] * O[k];
   }
   return dM;
+}
+
+/**
+ * The backward pass of PDE_N5 (psi*([x_j, a_i, a_j]) per edge) once G = dL/dpred is in ws.G: the
+ * edge op writes grad.W and adds to grad.a and grad.psi; W steps in adam.step() (no fused kernel:
+ * its dW comes with the edge products). edge_diff acts on the diagonal pairs [x_bj, a_j, a_j].
+ */
+function pairsBackward(
+  backend: Backend,
+  p: ParamSet,
+  grad: ParamSet,
+  ws: Workspace,
+  X: Arr,
+  B: number,
+  coeffs: LossCoeffs,
+  predLoss: number,
+): LossParts {
+  const { N, embeddingDim: d, psi, phi } = p.shape;
+  const BN = B * N;
+  grad.data.fill(0, grad.W.length);
+  // With an external input the edge op gets dM = G ⊙ Ω (and ws.dOmega = G ⊙ M), as the dense form.
+  backend.edgeMessagesBackward(psi, p.psi, X, p.a, p.W, messagesGrad(ws, BN), B, N, grad.W, grad.a, grad.psi);
+  const WL1 = coeffs.WL1 !== 0 ? wL1Term(p.W, grad.W, coeffs.WL1) : 0;
+  let edgeDiff = 0;
+  if (coeffs.edgeDiff !== 0) {
+    const Xd = ws.diagIn!;
+    fillDiagInput(Xd, X, p.a, B, N, d);
+    backend.mlpForward(psi, p.psi, Xd, BN, ws.psiActs, ws.P);
+    ws.shifted ??= new ShiftedPsi(backend, psi, BN);
+    edgeDiff = edgeDiffTerm(backend, p, grad, ws.shifted, Xd, ws.P, ws.dP, ws.psiActs, B, coeffs.edgeDiff, coeffs.edgeDelta);
+  }
+  backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
+  addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
+  const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
+  const regul = phiZero + edgeDiff + WL1;
+  return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+}
+
+/** out[b, j, :] = [x_bj, a_j, a_j]: psi*'s inputs on the diagonal pairs (PDE_N5's edge_diff). */
+function fillDiagInput(out: Arr, X: ArrayLike<number>, a: Arr, B: number, N: number, d: number): void {
+  const w = 1 + 2 * d;
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < N; j++) {
+      const o = (b * N + j) * w;
+      out[o] = X[b * N + j];
+      for (let e = 0; e < d; e++) {
+        out[o + 1 + e] = a[j * d + e];
+        out[o + 1 + d + e] = a[j * d + e];
+      }
+    }
+  }
 }
 
 /** da[i, e] += Σ_b dIn[b, i, 1 + e]: the embedding columns of an input gradient dIn [B, N, 1 + d]. */

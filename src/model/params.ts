@@ -5,6 +5,7 @@
  *   a                          [N, d]   per-neuron embeddings (d = embedding_dim = 2)
  *   lin_edge.layers.{l}.weight [out, in], .bias [out]   psi*: x_j → message (1 → 64 → 64 → 1);
  *                                                       PDE_N4: [x_j, a_j] → message (3 → 64 → 64 → 1)
+ *                                                       PDE_N5: [x_j, a_i, a_j] → message (5 → 64 → 64 → 1)
  *   lin_phi.layers.{l}.weight  [out, in], .bias [out]   phi*: [x_i, a_i] → update (3 → 64 → 64 → 1)
  * All tensors are views into one flat buffer (`data`), so gradients and Adam moments share the
  * same layout.
@@ -19,6 +20,8 @@ export interface ModelShape {
   psi: MlpShape;
   /** psi* takes the sender's embedding: psi*([x_j, a_j]) (PDE_N4); else psi*(x_j). */
   psiEmbedding?: boolean;
+  /** psi* takes the receiver's and the sender's embeddings: psi*([x_j, a_i, a_j]), per edge (PDE_N5). */
+  psiPairs?: boolean;
   /** phi* widths [1 + embeddingDim, hidden…, 1]. */
   phi: MlpShape;
 }
@@ -32,7 +35,8 @@ export interface TensorSpec {
 
 /**
  * psi* and phi* shapes from the config's graph_model section (n_layers Linear layers of width
- * hidden_dim). With `psiEmbedding` psi* takes [x_j, a_j] (input_size = 1 + embedding_dim), else x_j.
+ * hidden_dim). With `psiEmbedding` psi* takes [x_j, a_j] (input_size = 1 + embedding_dim), with
+ * `psiPairs` [x_j, a_i, a_j] (input_size = 1 + 2·embedding_dim), else x_j.
  */
 export function modelShape(
   N: number,
@@ -46,13 +50,19 @@ export function modelShape(
     input_size_update: number;
   },
   psiEmbedding = false,
+  psiPairs = false,
 ): ModelShape {
-  if (psiEmbedding && gm.input_size !== 1 + gm.embedding_dim) {
+  if (psiPairs && gm.input_size !== 1 + 2 * gm.embedding_dim) {
+    throw new Error(
+      `graph_model.input_size must be 1 + 2·embedding_dim = ${1 + 2 * gm.embedding_dim} (psi* takes [x_j, a_i, a_j]), got ${gm.input_size}`,
+    );
+  }
+  if (psiEmbedding && !psiPairs && gm.input_size !== 1 + gm.embedding_dim) {
     throw new Error(
       `graph_model.input_size must be 1 + embedding_dim = ${1 + gm.embedding_dim} (psi* takes [x_j, a_j]), got ${gm.input_size}`,
     );
   }
-  if (!psiEmbedding && gm.input_size !== 1)
+  if (!psiEmbedding && !psiPairs && gm.input_size !== 1)
     throw new Error(`graph_model.input_size = ${gm.input_size}: psi* with inputs other than x_j is not implemented yet`);
   if (gm.input_size_update !== 1 + gm.embedding_dim) {
     throw new Error(
@@ -66,6 +76,7 @@ export function modelShape(
     psi: { sizes: widths(gm.input_size, gm.hidden_dim, gm.n_layers) },
     phi: { sizes: widths(1 + gm.embedding_dim, gm.hidden_dim_update, gm.n_layers_update) },
     ...(psiEmbedding ? { psiEmbedding } : {}),
+    ...(psiPairs ? { psiPairs } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ export const FIGURES = {
     "Supp Fig 13h: ψ*(a_j, x)/ψ̄_j of every neuron j, coloured by type, over each type's true tanh((x − h)/w) (grey); " +
     "ψ̄_j is the normalisation of plotting.norm_method (Supp Fig 13: max |ψ*| on [0.8·xnorm, xnorm], so a wide " +
     "transfer sits above its truth by 1/tanh(xnorm/w))",
+  supp14h_psi_pairs:
+    "Supp Fig 14h: ψ*(aᵢ, aⱼ, xⱼ)·c_k of random neuron pairs, one panel per receiving type k (frame colour), coloured by " +
+    "the sending type n, over the truths tanh((x − h_n)/w_k) − x·ln(w_n)/50 (grey); c_k = 1/mean ψ* of type-k receivers " +
+    "and type-0 senders on x ∈ [16, 20] (seeded pair draws)",
   supp2_rollout_t400: "Supp Fig 2: rollout, step 400",
   supp2_rollout_t800: "Supp Fig 2: rollout, step 800",
   supp2_rollout_quality: "Rollout R² and slope over time",

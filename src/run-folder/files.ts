@@ -166,6 +166,22 @@ export const evaluationMetricsSchema = z.object({
     /** PDE_N4: per sending type, RMSE of ψ* ÷ ψ̄_j against the true transfer, and the width of a k·tanh(x/w) fit. */
     psi_rmse_by_type: z.array(num).optional(),
     psi_width_by_type: z.array(num).nullable().optional(),
+    /** PDE_N5: the neuron-neuron transfer functions (Supp Fig 14h, analysis/psi-pairs.ts). */
+    psi_pairs: z
+      .object({
+        /** Width of a k·tanh(x/w) fit per receiving type (type-0 senders), and the truth's w_k. */
+        receiver_width: z.array(num),
+        true_receiver_width: z.array(z.number()),
+        correction: z.array(num),
+        /** [receiving type][sending type] RMSE of the median corrected curve against its truth. */
+        rmse: z.array(z.array(num)),
+        range: z.array(z.number()),
+        pairs: z.number().int(),
+        seed: z.number().int(),
+        /** [receiving type][sending type] R² of raw learned against true W within the block. */
+        W_r2_by_type_pair: z.array(z.array(num)).optional(),
+      })
+      .optional(),
     phi_range: z.array(z.number()),
     psi_range: z.array(z.number()),
   }),
@@ -173,6 +189,7 @@ export const evaluationMetricsSchema = z.object({
   warnings: z.array(z.string()).optional(),
 });
 export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
+export type PsiPairsResults = NonNullable<EvaluationMetrics["functions"]["psi_pairs"]>;
 
 /** The part of results/metrics.json that `test` writes. */
 export const testMetricsSchema = z.object({

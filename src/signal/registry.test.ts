@@ -4,17 +4,20 @@ import { ROOT, UPSTREAM_CONFIGS } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { pdeN2 } from "./pdeN2.js";
 import { pdeN4 } from "./pdeN4.js";
+import { pdeN5 } from "./pdeN5.js";
 import { requireLossTerms, signalModel } from "./registry.js";
 
 describe("signal models", () => {
-  it("looks PDE_N2 and PDE_N4 up by graph_model.signal_model_name and refuses the others by name", () => {
+  it("looks PDE_N2, PDE_N4 and PDE_N5 up by graph_model.signal_model_name and refuses the others by name", () => {
     const fig2 = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml"));
     expect(signalModel(fig2.config, fig2.file)).toBe(pdeN2);
     const supp13 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml"));
     expect(signalModel(supp13.config, supp13.file)).toBe(pdeN4);
     const n5 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_14.yaml"));
-    expect(() => signalModel(n5.config, "x.yaml")).toThrowError(
-      /x\.yaml: graph_model\.signal_model_name: "PDE_N5" is not implemented yet \(available: PDE_N2, PDE_N4\)/,
+    expect(signalModel(n5.config, n5.file)).toBe(pdeN5);
+    const n6 = loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_14.yaml"), ["graph_model.signal_model_name=PDE_N6"]);
+    expect(() => signalModel(n6.config, "x.yaml")).toThrowError(
+      /x\.yaml: graph_model\.signal_model_name: "PDE_N6" is not implemented yet \(available: PDE_N2, PDE_N4, PDE_N5\)/,
     );
   });
 
@@ -106,5 +109,33 @@ describe("signal models", () => {
     expect(
       pdeN4.modelShape(10, loadConfig(join(UPSTREAM_CONFIGS, "signal_fig_supp_13.yaml")).config.graph_model).psi.sizes,
     ).toEqual([3, 64, 64, 1]);
+  });
+
+  it("PDE_N5's true system uses the receiver's width and the sender's leak ln(w_j)/50", () => {
+    const W = Float32Array.of(0, 0.5, -0.25, 0);
+    const params = [
+      [1, 0.5, 10, 1, 2, 0.25],
+      [2, -1, 5, 2, 8, -1],
+    ];
+    const sys = pdeN5.trueSystem(W, Int32Array.of(0, 1), params);
+    const x = Float64Array.of(0.3, -1.2);
+    const d = new Float64Array(2);
+    sys.step(x, d, 0.1);
+    const f0 = -1 * 0.3 + 0.5 + Math.tanh(0.3) + 10 * 0.5 * (Math.tanh((-1.2 + 1) / 2) - (-1.2 * Math.log(8)) / 50);
+    const f1 = -2 * -1.2 - 1 + 2 * Math.tanh(-1.2) + 5 * -0.25 * (Math.tanh((0.3 - 0.25) / 8) - (0.3 * Math.log(2)) / 50);
+    expect(d[0]).toBeCloseTo(f0, 12);
+    expect(d[1]).toBeCloseTo(f1, 12);
+    expect(x[0]).toBeCloseTo(0.3 + 0.1 * f0, 12);
+    expect(pdeN5.truePsiPair?.(3, params[0], params[1])).toBeCloseTo(Math.tanh(4 / 2) - (3 * Math.log(8)) / 50, 12);
+    expect(pdeN5.truePsi(3, params[1])).toBeCloseTo(Math.tanh(4 / 8) - (3 * Math.log(8)) / 50, 12);
+    expect(pdeN5.correctionGain(params)).toBe(10);
+    const supp14 = loadConfig(join(ROOT, "configs", "signal_fig_supp_14.yaml"));
+    expect(() => requireLossTerms(pdeN5, supp14.config, supp14.file)).not.toThrow(); // edge_diff 500
+    const shape = pdeN5.modelShape(10, supp14.config.graph_model);
+    expect(shape.psi.sizes).toEqual([5, 64, 64, 1]);
+    expect(shape.psiPairs).toBe(true);
+    expect(() => pdeN5.modelShape(10, { ...supp14.config.graph_model, input_size: 3 })).toThrowError(
+      /input_size must be 1 \+ 2·embedding_dim = 5/,
+    );
   });
 });

@@ -4,10 +4,11 @@ import type { Config } from "../config/schema.js";
 import { requireParams } from "../simulate/neurons.js";
 import { pdeN2 } from "./pdeN2.js";
 import { pdeN4 } from "./pdeN4.js";
+import { pdeN5 } from "./pdeN5.js";
 import type { SignalModel } from "./signal-model.js";
 
-/** Implemented models. The paper's others (PDE_N5, external inputs) are added here. */
-export const SIGNAL_MODELS: Readonly<Record<string, SignalModel>> = { PDE_N2: pdeN2, PDE_N4: pdeN4 };
+/** Implemented models. The paper's others (external inputs) are added here. */
+export const SIGNAL_MODELS: Readonly<Record<string, SignalModel>> = { PDE_N2: pdeN2, PDE_N4: pdeN4, PDE_N5: pdeN5 };
 
 /**
  * The signal model of a config, its simulation.params checked (one row of the model's parameter

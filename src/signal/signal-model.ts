@@ -35,8 +35,10 @@ export interface SignalModel extends SimulationModel {
   trueSystem(W: Float32Array, types: Int32Array, params: TypeParams): TrueSystem;
   /** The true update function phi(x) of a type (the grey curves of the phi* panel, phi* RMSE). */
   truePhi(x: number, typeParams: readonly number[]): number;
-  /** The true transfer function psi(x) of a sending type (the grey curves of the psi* panel). */
+  /** The true transfer function psi(x) of a sending type (the grey curves of the psi* panel); PDE_N5: of the same-type pair. */
   truePsi(x: number, typeParams: readonly number[]): number;
+  /** PDE_N5: the true message function of a (receiving type, sending type) pair. */
+  truePsiPair?(x: number, receiver: readonly number[], sender: readonly number[]): number;
   /** g of the W correction W*·ψ̄/g (the coupling gain of the true message). */
   correctionGain(params: TypeParams): number;
 }

@@ -19,7 +19,7 @@ import {
   loadConnectivity,
 } from "./connectivity.js";
 import { DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, type DatasetMeta, StatsAccumulator, firstNonFinite } from "./dataset.js";
-import { openPdeN2Engine } from "./engine.js";
+import { type PdeN2Engine, openPdeN2Engine } from "./engine.js";
 import { externalInputOf } from "./external-input.js";
 import { PDE_N2_SIMULATION, type SimulationModel, neuronTypes, requireParams } from "./neurons.js";
 
@@ -129,7 +129,10 @@ export async function generate(loaded: LoadedConfig, options: GenerateOptions): 
   mkdirSync(parent, { recursive: true });
   const tmpDir = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmpDir);
-  const engine = await openPdeN2Engine(N, options.threads);
+  const own = model.integrator;
+  const engine: Pick<PdeN2Engine, "threads" | "integrator" | "close"> = own
+    ? { threads: 1, integrator: own.bind(model), close: async () => {} }
+    : await openPdeN2Engine(N, options.threads);
   const writers: NpyWriter[] = [];
   try {
     const integ = engine.integrator(W, p, x0, chunk, dt, sim.noise_model_level, input !== undefined);

@@ -60,6 +60,7 @@ export class NativePdeN2Integrator {
     this.noise = noiseLevel > 0 ? f(maxChunk * N) : null;
     this.omega = externalInput ? f(maxChunk * N) : null;
     const tr = p.transfer;
+    if (tr?.receiver) throw new Error("the PDE_N2/N4 kernels do not integrate PDE_N5 (receiver widths): use its own integrator");
     this.n4 = tr ? { b: Float32Array.from(tr.b), w: Float32Array.from(tr.w), h: Float32Array.from(tr.h), u: f(N) } : null;
   }
 

@@ -31,6 +31,8 @@ export class PdeN2Integrator {
     private readonly noiseLevel = 0,
     externalInput = false,
   ) {
+    if (p.transfer?.receiver)
+      throw new Error("the PDE_N2/N4 kernels do not integrate PDE_N5 (receiver widths): use its own integrator");
     const N = p.g.length;
     const Np = Math.ceil(N / 4) * 4;
     this.N = N;

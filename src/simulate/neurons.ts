@@ -4,6 +4,7 @@
  * (pdeN4.ts).
  */
 import { ConfigError } from "../config/load.js";
+import type { PdeN2Stepper } from "./engine.js";
 
 /** Types in contiguous blocks of floor(N/K); a remainder gets the last type. Int32 [N]. */
 export function neuronTypes(N: number, K: number): Int32Array {
@@ -18,8 +19,12 @@ export interface NeuronParams {
   g: Float32Array;
   s: Float32Array;
   c: Float32Array;
-  /** PDE_N4: b_i, and ψ_j(x) = tanh((x − h_j)/w_j) (absent: b = 0, ψ_j = tanh, PDE_N2). */
-  transfer?: { b: Float32Array; w: Float32Array; h: Float32Array };
+  /**
+   * PDE_N4: b_i, and ψ_j(x) = tanh((x − h_j)/w_j) (absent: b = 0, ψ_j = tanh, PDE_N2). With
+   * `receiver` (PDE_N5) the width is the receiver's instead and the sender adds −x_j ln(w_j)/50;
+   * only the model's own integrator (SimulationModel.integrator) takes those.
+   */
+  transfer?: { b: Float32Array; w: Float32Array; h: Float32Array; receiver?: true };
 }
 
 /** Rows of simulation.params: one per neuron type. */
@@ -32,6 +37,15 @@ export interface SimulationModel {
   readonly paramNames: readonly string[];
   /** The fast integrators' per-neuron parameters from the per-type table. */
   neuronParams(types: Int32Array, params: TypeParams): NeuronParams;
+  /** The model's own integrator (PDE_N5), used by `generate` instead of the PDE_N2/N4 kernels. */
+  integrator?(
+    W: Float32Array,
+    p: NeuronParams,
+    x0: ArrayLike<number>,
+    maxChunk: number,
+    dt: number,
+    noiseLevel?: number,
+  ): PdeN2Stepper;
 }
 
 /**

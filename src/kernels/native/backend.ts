@@ -12,6 +12,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Arr, Backend, MlpShape } from "../backend.js";
+import { EDGE_SAMPLES, blockedEdgeOps } from "../edge.js";
 import type { SirenKernels } from "../siren.js";
 import { type NativeAddon, loadNative } from "./addon.js";
 
@@ -90,7 +91,7 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
   const adamScalars = (lr: number, beta1: number, beta2: number, eps: number, t: number) =>
     [lr / (1 - beta1 ** t), beta1, beta2, eps, Math.sqrt(1 - beta2 ** t)] as const;
 
-  return {
+  const backend: NativeBackend = {
     name: `native-${created.isa}-${threads}t`,
     isa: created.isa,
     threads,
@@ -136,5 +137,11 @@ export function nativeBackend(opts: NativeOptions = {}): NativeBackend {
     adam(p, g, m, v, lr, beta1, beta2, eps, t): void {
       addon.adam(h, f32(p), f32(g), f32(m), f32(v), ...adamScalars(lr, beta1, beta2, eps, t));
     },
+
+    // PDE_N5: blocks of receivers through the MLP kernels above (edge.ts).
+    edgeMessages: (...args) => edge.edgeMessages(...args),
+    edgeMessagesBackward: (...args) => edge.edgeMessagesBackward(...args),
   };
+  const edge = blockedEdgeOps(backend, EDGE_SAMPLES);
+  return backend;
 }

@@ -5,6 +5,7 @@
  * N = 1000). The forward pass writes every hidden layer's activations.
  */
 import type { Arr, Backend, MlpShape } from "../backend.js";
+import { EDGE_SAMPLES, blockedEdgeOps } from "../edge.js";
 import type { WasmEngine } from "./engine.js";
 
 const BLOCK = 64;
@@ -74,7 +75,7 @@ export function wasmBackend(engine: WasmEngine): Backend {
   };
   const bar = engine.f32(engine.alloc(64), 16);
 
-  return {
+  const backend: Backend = {
     name: `wasm-${engine.threads}t`,
     alloc: (n: number) => engine.f32(engine.alloc(n * 4), n),
 
@@ -160,5 +161,11 @@ export function wasmBackend(engine: WasmEngine): Backend {
       const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
       engine.run("adam", { n: p.length, p: ptr(p), g: ptr(g), m: ptr(m), v: ptr(v), step, beta1, beta2, eps, sqrtBc2 }, threads);
     },
+
+    // PDE_N5: blocks of receivers through the MLP kernels above (edge.ts).
+    edgeMessages: (...args) => edge.edgeMessages(...args),
+    edgeMessagesBackward: (...args) => edge.edgeMessagesBackward(...args),
   };
+  const edge = blockedEdgeOps(backend, EDGE_SAMPLES);
+  return backend;
 }
