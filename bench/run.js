@@ -176,7 +176,6 @@ async function benchStep() {
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
   const { Adam } = await import(join(root, "dist/model/adam.js"));
-  const { mixedBackend } = await import(join(root, "dist/kernels/mixed.js"));
   const cap = Number(option("--iterations", "Infinity"));
   const nPairs = Number(option("--neurons", "1000"));
   // PDE_N2's loss terms by --loss: Figure 2's, or with Supp Fig 8's regularisers (δ = 4/150).
@@ -286,22 +285,13 @@ async function benchStep() {
       );
     };
     const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
-    // MLPs the fast kernels do not take (fig3's 5-layer psi*) run on the float32 reference (as train does).
-    const fast = (m) => !nativeUnsupported([m]);
-    const mixed = nativeWhy && !nativeUnsupported([]);
-    if (nativeWhy) console.error(`native backend ${mixed ? "with reference MLPs" : "skipped"}: ${nativeWhy}`);
+    if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
     for (const t of threadCounts) {
-      if (!nativeWhy || mixed) {
+      if (!nativeWhy) {
         const backend = nativeBackend({ threads: t });
-        report(
-          mixed ? mixedBackend(backend, referenceBackend("f32"), fast) : backend,
-          mixed ? "native+reference-mlp" : "native",
-          t,
-          400,
-        );
+        report(backend, "native", t, 400);
         backend.close();
       }
-      if (mixed) continue;
       const engine = await WasmEngine.create({ threads: t });
       report(wasmBackend(engine), "wasm", t, 200);
       await engine.close();

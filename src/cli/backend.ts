@@ -3,7 +3,6 @@
  * else wasm when it takes the model, else the float32 reference; the choice and its reason are logged.
  */
 import type { Backend, MlpShape } from "../kernels/backend.js";
-import { mixedBackend } from "../kernels/mixed.js";
 import { nativeBackend, nativeUnsupported } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { wasmBackend, wasmUnsupported } from "../kernels/wasm/backend.js";
@@ -23,20 +22,6 @@ export async function makeBackend(
     if (!why) {
       const backend = nativeBackend({ threads });
       if (choice === "auto") log(`backend: ${backend.name} (the native addon is built and runs this model)`);
-      return { backend };
-    }
-    // The addon is built but its fused MLP kernels do not take some widths (Figure 3's 5-layer psi*):
-    // those MLPs run on the float32 reference, W's messages and Adam natively.
-    if (choice === "auto" && nativeUnsupported([]) === undefined) {
-      const slow = mlps.filter((m) => nativeUnsupported([m]) !== undefined);
-      const backend = mixedBackend(
-        nativeBackend({ threads }),
-        referenceBackend("f32"),
-        (m) => nativeUnsupported([m]) === undefined,
-      );
-      log(
-        `backend: ${backend.name} (MLP widths ${slow.map((m) => `[${m.sizes.join(", ")}]`).join(", ")} on the plain TypeScript reference: ${why})`,
-      );
       return { backend };
     }
     if (choice === "native") throw new Error(`--backend native: ${why}`);
