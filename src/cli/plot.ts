@@ -29,6 +29,7 @@ import {
 import { makeBackend } from "./backend.js";
 import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
+import { plotLearnedOmega } from "./plot-omega.js";
 import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
 export interface PlotCommandOptions {
@@ -113,6 +114,9 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     if (montageColumns(run.checkpoints).length > 0)
       await save("supp1_training_montage", () => montageFigure(run, backend, ev, settings, colormap));
 
+    // Fig 3e–g: the learned Ω* of the same checkpoint against the true input.
+    const externalInput = await plotLearnedOmega(run, backend, save, log);
+
     if (figures.warnings.length) log(`${figures.warnings.length} panel(s) not drawn; see the warnings above`);
     const metrics: EvaluationMetrics = {
       checkpoint: chosen.path,
@@ -150,6 +154,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },
+      ...(externalInput ? { external_input: externalInput } : {}),
       ...(figures.warnings.length ? { warnings: figures.warnings } : {}),
     };
     mergeResults(paths.metrics, metrics);

@@ -12,6 +12,7 @@ export function mixedBackend(fast: Backend, fallback: Backend, takes: (shape: Ml
   const b: Backend = {
     name: `${fast.name}+${fallback.name}-mlp`,
     alloc: (n: number): Arr => fast.alloc(n),
+    ...(fast.siren ? { siren: fast.siren } : {}),
     mlpForward: (shape, layers, X, S, acts, y) => on(shape).mlpForward(shape, layers, X, S, acts, y),
     mlpBackward: (shape, layers, X, S, acts, dy, grads, dX) => on(shape).mlpBackward(shape, layers, X, S, acts, dy, grads, dX),
     messages: (W, P, B, N, M) => fast.messages(W, P, B, N, M),

@@ -4,7 +4,9 @@
  * a multiple of 32, and N a multiple of 4 (the Figure 2 model: H = 64, N = 1000).
  */
 import type { Arr, Backend, MlpShape } from "../backend.js";
+import type { SirenKernels } from "../siren.js";
 import type { WasmEngine } from "./engine.js";
+import { wasmSirenKernels } from "./siren.js";
 
 const BLOCK = 64;
 /** Below this many elements Adam runs on the calling thread only (waking workers costs more). */
@@ -75,9 +77,15 @@ export function wasmBackend(engine: WasmEngine): Backend {
     A2: ptr(acts[1]),
   });
 
+  let siren: SirenKernels | undefined;
   return {
     name: `wasm-${engine.threads}t`,
     alloc: (n: number) => engine.f32(engine.alloc(n * 4), n),
+    // Created on first use (only Figure 3's learned Ω* needs them).
+    get siren() {
+      siren ??= wasmSirenKernels(engine);
+      return siren;
+    },
 
     mlpForward(shape, layers, X, S, acts, y): void {
       const { nIn, H } = check(shape);
