@@ -51,6 +51,7 @@ function data(): TrainingData {
     delta_t: 0.01,
     model: "",
     params: [],
+    n_neuron_types: 4,
     seed: 0,
   };
   const types = Int32Array.from({ length: N }, (_, i) => Math.floor(i / 2));
