@@ -2,7 +2,9 @@
  * Figure 3 at small scale with the learned input (configs/small/fig3_learned_input.yaml, `run fig3
  * --scale small`): 512 neurons, the first 256 see the bison film on a 16×16 grid; the GNN and a
  * SIREN Ω* (3 → 64 → 3 × 64 → 1, ω₀ 30, lr 1e−4) are trained jointly from the activity alone.
- * Measured (one run, 80,000 iterations; MEASURED_HERE).
+ * Measured (one run, 80,000 iterations; train 623 s with other work on the 2 cores, load average
+ * 6; plot 16 s): W R² 0.9909, slope 0.971; Ω* R² 0.941, slope 0.870 (√ scale, frame-0 scale);
+ * 4 clusters, accuracy 1.000. After 50,000 iterations: W R² 0.921, Ω* R² 0.927.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -18,15 +20,21 @@ describe("run fig3 --scale small", () => {
     const nb = await runSmall("fig3", tmp.root);
     const m = nb.results("fig3_learned_input");
     const c = m.connectivity;
-    expect(c?.r2).toBeGreaterThan(W_R2);
+    expect(c?.r2).toBeGreaterThan(0.97);
     expect(c?.slope).toBeGreaterThan(0.8);
     expect(c?.slope).toBeLessThan(1.15);
     const omega = m.external_input;
-    expect(omega?.r2).toBeGreaterThan(OMEGA_R2);
+    expect(omega?.r2).toBeGreaterThan(0.88);
     expect(omega?.slope).toBeGreaterThan(0.7);
     expect(omega?.slope).toBeLessThan(1.2);
     const figures = runPaths(tmp.root, "fig3_learned_input").figures;
-    for (const f of ["fig3a_external_input", "fig2e_W_learned_vs_true", "fig3e_omega_learned_vs_true", "fig3f_omega_true", "fig3g_omega_learned"])
+    for (const f of [
+      "fig3a_external_input",
+      "fig2e_W_learned_vs_true",
+      "fig3e_omega_learned_vs_true",
+      "fig3f_omega_true",
+      "fig3g_omega_learned",
+    ])
       expect(existsSync(join(figures, `${f}.svg`)), f).toBe(true);
   });
 });
