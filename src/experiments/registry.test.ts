@@ -45,6 +45,7 @@ describe("experiments", () => {
   it("are listed in the paper's order: fig2, supp3, supp7, supp8, supp10, supp12, supp13, fig3", () => {
     expect(EXPERIMENTS.map((e) => e.id)).toEqual(["fig2", "supp3", "supp7", "supp8", "supp10", "supp12", "supp13", "fig3"]);
     expect(experimentOfConfig("fig3_known_input").id).toBe("fig3");
+    expect(experimentOfConfig("fig3_learned_input").id).toBe("fig3");
     expect(experimentOfConfig("supp13_transfer").id).toBe("supp13");
     expect(experimentOfConfig("signal_fig_supp_8_3").id).toBe("supp8");
     expect(experimentOfConfig("supp8_fill_05").id).toBe("supp8");
