@@ -6,11 +6,16 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, tempDir } from "../../test/helpers.js";
+import { ROOT, allclose, nativeOrWarn, tempDir, useEngines } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
 import { readSafetensors } from "../io/safetensors.js";
+import type { Backend } from "../kernels/backend.js";
+import { nativeBackend } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
+import { wasmBackend } from "../kernels/wasm/backend.js";
+import { loadCheckpoint } from "../model/checkpoint.js";
+import { ParamSet } from "../model/params.js";
 import { checkpointName, sirenFileName } from "../run-folder/layout.js";
 import { pdeN4 } from "../signal/pdeN4.js";
 import type { TrainingData } from "./data.js";
@@ -128,5 +133,53 @@ describe("joint training with a learned Ω*", () => {
     for (const f of [checkpointName(1), sirenFileName(checkpointName(1))])
       expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
     expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+  });
+
+  const engines = useEngines();
+  const native = nativeOrWarn();
+
+  it("gives the same bytes for any thread count on wasm and native, close to the float32 reference", async () => {
+    // Widths the fast MLP kernels take (H a multiple of 32).
+    const fast = loadConfig(FILE, [
+      "graph_model.hidden_dim=32",
+      "graph_model.hidden_dim_update=32",
+      "graph_model.hidden_dim_nnr_f=16",
+      "graph_model.n_layers_nnr_f=1",
+      `simulation.n_frames=${R - 1}`,
+      "training.learning_rate_NNR_f=1e-3",
+    ]).config;
+    const short: Schedule = { ...schedule, epochs: 1 };
+    const files = async (backend: Backend) => {
+      const dir = tempDir("ngnn-omega-be-");
+      await run(dir, { backend, config: fast, schedule: short });
+      const p = new ParamSet(pdeN4.modelShape(N, fast.graph_model), referenceBackend("f32"));
+      loadCheckpoint(join(dir, checkpointName(0)), p);
+      const siren = readFileSync(join(dir, sirenFileName(checkpointName(0))));
+      return { p, siren, omega: readSafetensors(join(dir, sirenFileName(checkpointName(0)))).tensors };
+    };
+    const ref = await files(referenceBackend("f32"));
+    const sets: [string, () => Backend][] = [
+      ["wasm-1t", () => wasmBackend(engines.e1)],
+      ["wasm-2t", () => wasmBackend(engines.e2)],
+    ];
+    if ("addon" in native)
+      sets.push(["native-1t", () => nativeBackend({ threads: 1 })], ["native-2t", () => nativeBackend({ threads: 2 })]);
+    const got = new Map<string, Awaited<ReturnType<typeof files>>>();
+    for (const [name, make] of sets) got.set(name, await files(make()));
+    for (const family of ["wasm", "native"]) {
+      const [a, b] = [got.get(`${family}-1t`), got.get(`${family}-2t`)];
+      if (a && b) expect(a.siren.equals(b.siren), `${family}: 1 and 2 threads`).toBe(true);
+    }
+    for (const [name, g] of got) {
+      const r = allclose(Array.from(g.p.W), Array.from(ref.p.W), 1e-3, 1e-4);
+      expect(r.ok, `${name} W: ${r.worst}`).toBe(true);
+      const w = allclose(
+        Array.from(g.omega.get("net.0.linear.weight")!.data),
+        Array.from(ref.omega.get("net.0.linear.weight")!.data),
+        1e-3,
+        1e-4,
+      );
+      expect(w.ok, `${name} SIREN: ${w.worst}`).toBe(true);
+    }
   });
 });
