@@ -1,10 +1,12 @@
 /**
  * Figure 3 at small scale with the learned input (configs/small/fig3_learned_input.yaml, `run fig3
  * --scale small`): 512 neurons, the first 256 see the bison film on a 16×16 grid; the GNN and a
- * SIREN Ω* (3 → 64 → 3 × 64 → 1, ω₀ 30, lr 1e−4) are trained jointly from the activity alone.
- * Measured (one run, 80,000 iterations; train 623 s with other work on the 2 cores, load average
- * 6; plot 16 s): W R² 0.9909, slope 0.971; Ω* R² 0.941, slope 0.870 (√ scale, frame-0 scale);
- * 4 clusters, accuracy 1.000. After 50,000 iterations: W R² 0.921, Ω* R² 0.927.
+ * SIREN Ω* (3 → 32 → 3 × 32 → 1, ω₀ 30, lr 1e−4) are trained jointly from the activity alone.
+ * Measured (one run of `run` on this config, 80,000 iterations; generate 10 s, train 604 s, plot
+ * 15 s with other work on the 2 cores, load average 6, 4 min 13 s of CPU time): W R² 0.9912,
+ * slope 0.969; Ω* R² 0.942, slope 0.858 (√ scale, frame-0 scale; per frame 0.915–0.958); 4
+ * clusters, accuracy 1.000. After 50,000 iterations W R² 0.921, after 60,000 0.969. Over the ~6 min
+ * budget on that loaded machine (train alone 10 min wall); the known-input form took 5.2 min.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
