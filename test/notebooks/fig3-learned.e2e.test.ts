@@ -5,8 +5,9 @@
  * Measured (one run of `run` on this config, 80,000 iterations; generate 10 s, train 604 s, plot
  * 15 s with other work on the 2 cores, load average 6, 4 min 13 s of CPU time): W R² 0.9912,
  * slope 0.969; Ω* R² 0.942, slope 0.858 (√ scale, frame-0 scale; per frame 0.915–0.958); 4
- * clusters, accuracy 1.000. After 50,000 iterations W R² 0.921, after 60,000 0.969. Over the ~6 min
- * budget on that loaded machine (train alone 10 min wall); the known-input form took 5.2 min.
+ * clusters, accuracy 1.000. After 50,000 iterations W R² 0.921, after 60,000 0.969. This test
+ * took 7.2 min (4.2 min CPU) with other work on the 2 cores: over the ~6 min budget; the
+ * known-input form took 5.2 min.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
