@@ -3,8 +3,9 @@
 //   npm run bench -- [simulate] [generate] [step] [convergence] [siren] [--threads N] [--profile]
 //   siren: the SIREN Ω* (Figure 3: hidden 128, 5 hidden layers) forward, backward and Adam step for P = 1024 and 256
 //     points, one line per kernel set, thread count and P;
-//   step: one line per model (PDE_N2, PDE_N4, PDE_N5, fig3), backend and thread count; --iterations N caps its steps;
-//     --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1);
+//   step: one line per model (PDE_N2, PDE_N4, PDE_N5, fig3, fig3_learned), backend and thread count; --iterations N
+//     caps its steps; --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1;
+//     fig3_learned: the same with Ω* of the 1024 input neurons from the SIREN, its backward pass and Adam step);
 //     --neurons N (default 1000) sets PDE_N5's network size;
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
@@ -176,6 +177,8 @@ async function benchStep() {
   const { ParamSet, initParams } = await import(join(root, "dist/model/params.js"));
   const { Workspace, lossAndGrad } = await import(join(root, "dist/model/gnn.js"));
   const { Adam } = await import(join(root, "dist/model/adam.js"));
+  const { initSiren } = await import(join(root, "dist/model/siren.js"));
+  const { SirenLearner } = await import(join(root, "dist/model/siren-learner.js"));
   const cap = Number(option("--iterations", "Infinity"));
   const nPairs = Number(option("--neurons", "1000"));
   // PDE_N2's loss terms by --loss: Figure 2's, or with Supp Fig 8's regularisers (δ = 4/150).
@@ -187,7 +190,7 @@ async function benchStep() {
   const loss = option("--loss", "fig2");
   const batch = Number(option("--batch", "8"));
   const only = option("--model", undefined);
-  const MODELS = ["PDE_N2", "PDE_N4", "PDE_N5", "fig3"];
+  const MODELS = ["PDE_N2", "PDE_N4", "PDE_N5", "fig3", "fig3_learned"];
   if (!LOSSES[loss] || !(batch >= 1) || (only && !MODELS.includes(only)) || !(nPairs >= 2)) {
     console.error(
       `step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model one of ${MODELS.join(", ")}, --neurons ≥ 2`,
@@ -234,9 +237,11 @@ async function benchStep() {
       externalInput: true,
     },
   ];
+  // Figure 3 with the learned Ω* (the paper's config): the SIREN 3 → 128 → 5 × 128 → 1 on 32×32.
+  models.push({ ...models.find((m) => m.model === "fig3"), model: "fig3_learned", learned: true });
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
   const selected = models.filter((m) => !only || m.model === only);
-  for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput } of selected) {
+  for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput, learned } of selected) {
     const N = shape.N;
     const row = { model, n_neurons: N, batch: B, loss };
     const measure = (backend, wanted) => {
@@ -253,11 +258,27 @@ async function benchStep() {
         X[k] = 7.5 * Math.sin(k * 12.9898);
         Y[k] = 3.8 * Math.cos(k * 78.233);
       }
+      // The SIREN Ω* as train/external-input.ts runs it: forward → Ω[0 … P), then dL/dΩ* → backward, step.
+      const sirenShape = {
+        inFeatures: 3,
+        hiddenFeatures: 128,
+        hiddenLayers: 5,
+        outFeatures: 1,
+        outermostLinear: true,
+        omega0: 30,
+      };
+      const learner = learned ? new SirenLearner(initSiren(sirenShape, 1), 32, 50000, 1e-5, backend.siren) : undefined;
+      const P = 1024;
       const times = [];
       for (let it = 0; it < iters + warmup; it++) {
         const t0 = performance.now();
+        if (learner) ws.omega.set(learner.forward([(it * 7919) % 50000]));
         lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
         opt.step(p, grad);
+        if (learner) {
+          learner.backward(ws.dOmega.subarray(0, P));
+          learner.step();
+        }
         if (it >= warmup) times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);

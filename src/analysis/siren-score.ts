@@ -12,7 +12,7 @@
  * reference labels them Ω.
  */
 import { type OlsFit, olsFit } from "../core/regression.js";
-import { type Stimulus, stimulusFrame } from "../io/tiff.js";
+import type { Stimulus } from "../io/tiff.js";
 import { type Siren, sirenField } from "../model/siren.js";
 import { visualInput } from "../simulate/visual-input.js";
 
@@ -55,11 +55,24 @@ export function omegaScore(
   /** f over the grid at time t (default: the plain float64 pass sirenField; e.g. SirenLearner.field, faster) */
   field: (t: number) => ArrayLike<number> = (t) => sirenField(siren, video.width, t),
 ): OmegaScore {
-  const width = video.width;
-  const P = width * width;
+  return omegaScoreOf((k) => visualInput(video, k, nFrames), video.width * video.width, nFrames, field, count);
+}
+
+/**
+ * omegaScore against any truth: `truth(k)` = Ω_p(k) of the P input neurons at frame k (e.g. the
+ * dataset's external_input.npy row k, the very input the simulation used); the frame-0 scale
+ * uses max_p √Ω_p(0), which is max √V[0] for the video.
+ */
+export function omegaScoreOf(
+  truthAt: (k: number) => ArrayLike<number>,
+  P: number,
+  nFrames: number,
+  field: (t: number) => ArrayLike<number>,
+  count = 100,
+): OmegaScore {
   const t32 = (k: number) => Math.fround(k / nFrames); // the reference feeds float32 times
   let videoMax = Number.NEGATIVE_INFINITY;
-  for (const v of stimulusFrame(video, 0)) videoMax = Math.max(videoMax, Math.sqrt(v));
+  for (const v of Array.from(truthAt(0))) videoMax = Math.max(videoMax, Math.sqrt(v));
   let fMax = Number.NEGATIVE_INFINITY;
   for (const f of Array.from(field(0))) fMax = Math.max(fMax, Math.abs(f));
   const scale = videoMax / (fMax + 1e-8);
@@ -68,7 +81,7 @@ export function omegaScore(
   const truth = new Float64Array(frames.length * P);
   const learned = new Float64Array(frames.length * P);
   const perFrame = frames.map((k, n) => {
-    const omega = visualInput(video, k, nFrames);
+    const omega = truthAt(k);
     const f = field(t32(k));
     const x = truth.subarray(n * P, (n + 1) * P);
     const y = learned.subarray(n * P, (n + 1) * P);

@@ -29,6 +29,7 @@ import {
 import { makeBackend } from "./backend.js";
 import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
+import { plotLearnedOmega } from "./plot-omega.js";
 import { plotPsiPairs } from "./plot-pairs.js";
 import { type TrainedRun, openTrainedRun } from "./trained-run.js";
 
@@ -115,6 +116,14 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     if (montageColumns(run.checkpoints).length > 0)
       await save("supp1_training_montage", () => montageFigure(run, backend, ev, settings, colormap));
 
+    // Fig 3e–g: the learned Ω* of the same checkpoint against the true input (a missing or
+    // unreadable SIREN file is a warning: W and the functions are still scored).
+    const externalInput = await plotLearnedOmega(run, backend, save, log).catch((e: Error) => {
+      figures.warnings.push(`Ω* not scored: ${e.message}`);
+      log(`warning: Ω* not scored: ${e.message}`);
+      return undefined;
+    });
+
     if (figures.warnings.length) log(`${figures.warnings.length} panel(s) not drawn; see the warnings above`);
     const metrics: EvaluationMetrics = {
       checkpoint: chosen.path,
@@ -153,6 +162,8 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },
+      // undefined drops an earlier plot's score from results/metrics.json
+      external_input: externalInput,
       ...(figures.warnings.length ? { warnings: figures.warnings } : {}),
     };
     mergeResults(paths.metrics, metrics);

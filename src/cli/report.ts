@@ -76,6 +76,15 @@ function resultRows(m: Results, e: Experiment, paper: PaperNumbers): [string, st
     ["clustering accuracy cut at K clusters (ours)", kFixedText(m.clustering), "—"],
     ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
     ...psiRows(m),
+    ...(m.external_input || paper.external_input
+      ? [
+          [
+            "Ω* R² / slope (√ scale, Fig 3e)",
+            m.external_input ? `${num(m.external_input.r2, 4)} / ${num(m.external_input.slope)}` : "— (Ω given)",
+            paper.external_input ?? "—",
+          ] as [string, string, string],
+        ]
+      : []),
     ["rollout R² (slope), step 400", fitText(m.rollout?.t400), fitText(paper.rollout?.t400)],
     ["rollout R² (slope), step 800", fitText(m.rollout?.t800), fitText(paper.rollout?.t800)],
     ...Object.entries(e.generalisation).flatMap(([key, c]): [string, string, string][] => {

@@ -179,9 +179,15 @@ export function summaryTable(m: Results, e: Experiment, timings: StepTiming[], t
     ],
     ["φ* RMSE by type", (m.functions?.phi_rmse_by_type ?? []).map((v) => num(v)).join(" / ") || "—", "—"],
     ["rollout R² step 400 / 800", r2Pair(m.rollout), r2Pair(paper.rollout)],
-    // Ω* is not learned yet (training.learn_external_input: SIREN training not implemented).
-    ...(paper.external_input
-      ? [["Ω* R² / slope (√ scale)", "— (Ω given)", paper.external_input] as [string, string, string]]
+    // Fig 3e: the learned Ω* (training.learn_external_input), "Ω given" when trained with the true Ω.
+    ...(paper.external_input || m.external_input
+      ? [
+          [
+            "Ω* R² / slope (√ scale)",
+            m.external_input ? `${num(m.external_input.r2)} / ${num(m.external_input.slope)}` : "— (Ω given)",
+            paper.external_input ?? "—",
+          ] as [string, string, string],
+        ]
       : []),
     ...Object.entries(e.generalisation).map(([key, c]): [string, string, string] => [
       `${c.label.replace("Supp Fig", "Supp")} R² step 400 / 800`,

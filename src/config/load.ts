@@ -317,10 +317,6 @@ export function requireTrainable(config: Config, file: string): void {
     "embedding_trial",
   ] as const;
   for (const f of flags) if (t[f]) fail(`training.${f}`);
-  if (t.learn_external_input) {
-    // Lifted when the SIREN's training (SirenLearner) is wired into train/external-input.ts.
-    throw new ConfigError(`${file}: training.learn_external_input: true (SIREN Ω* training) is not implemented yet`);
-  }
   if (t.time_step !== 1) fail(`training.time_step = ${t.time_step}`);
   if (t.batch_ratio !== 1) fail(`training.batch_ratio = ${t.batch_ratio}`);
   if (t.n_ghosts > 0) fail("training.n_ghosts > 0");

@@ -54,6 +54,11 @@ export interface Experiment {
    */
   small: Readonly<Record<string, string>>;
   /**
+   * Further configs of this experiment that `run <id>` does not run, run by path (`run
+   * configs/small/<name>.yaml`) with this experiment's steps and report (e.g. Figure 3 with Ω given).
+   */
+  variants?: readonly string[];
+  /**
    * Per config, its label in multi-run figures and tables (e.g. "100k", "5 %"); a small form
    * without a label of its own takes its full config's.
    */

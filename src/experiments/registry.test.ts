@@ -55,6 +55,7 @@ describe("experiments", () => {
       "fig3",
     ]);
     expect(experimentOfConfig("fig3_known_input").id).toBe("fig3");
+    expect(experimentOfConfig("fig3_learned_input").id).toBe("fig3");
     expect(experimentOfConfig("supp13_transfer").id).toBe("supp13");
     expect(experimentOfConfig("supp14_pairs").id).toBe("supp14");
     expect(experimentOfConfig("signal_fig_supp_8_3").id).toBe("supp8");

@@ -22,7 +22,10 @@ export function experimentById(id: string): Experiment | undefined {
  * Figure 2's (a user's own PDE_N2 config runs Figure 2's steps and panels).
  */
 export function experimentOfConfig(name: string): Experiment {
-  return EXPERIMENTS.find((e) => e.configs.includes(name) || Object.values(e.small).includes(name)) ?? fig2;
+  return (
+    EXPERIMENTS.find((e) => e.configs.includes(name) || Object.values(e.small).includes(name) || e.variants?.includes(name)) ??
+    fig2
+  );
 }
 
 /** The experiment's case key of a `--new-params` value, if it is one of its cases. */

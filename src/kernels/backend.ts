@@ -7,6 +7,8 @@
  * An MLP here is `layers` = [W_0, b_0, W_1, b_1, …] with W_l: [out_l, in_l] row-major (PyTorch's
  * nn.Linear layout), ReLU after every layer but the last, and a scalar output.
  */
+import type { SirenKernels } from "./siren.js";
+
 export type Arr = Float32Array | Float64Array;
 
 export interface MlpShape {
@@ -18,6 +20,8 @@ export interface Backend {
   readonly name: string;
   /** A zeroed array of `n` elements that this backend's ops accept. */
   alloc(n: number): Arr;
+  /** The SIREN Ω*'s layer kernels of the same family (and thread pool), for Figure 3's joint training. */
+  readonly siren?: SirenKernels;
 
   /**
    * y[s] = mlp(X[s, :]) for s < S. X: [S, in]. `acts[l]` ([S, h_l], one per hidden layer) keep what

@@ -5,12 +5,14 @@
  */
 import type { Arr, Backend, MlpShape } from "./backend.js";
 import { blockedEdgeOps } from "./edge.js";
+import { referenceSirenKernels } from "./siren.js";
 
 export function referenceBackend(precision: "f32" | "f64" = "f64"): Backend {
   const make = (n: number): Arr => (precision === "f64" ? new Float64Array(n) : new Float32Array(n));
   const backend: Backend = {
     name: `reference-${precision}`,
     alloc: make,
+    siren: referenceSirenKernels(precision),
 
     mlpForward(shape: MlpShape, layers: readonly Arr[], X: Arr, S: number, acts: readonly Arr[], y: Arr): void {
       const sz = shape.sizes;

@@ -36,12 +36,27 @@ export function rot90(omega: ArrayLike<number>, w: number): Float32Array {
   return out;
 }
 
+/** gray at t ∈ [0, 1] (clipped; NaN → 0): black to white, as matplotlib's "gray". */
+export function gray(t: number): [number, number, number] {
+  const v = Math.round(255 * Math.min(1, Math.max(0, Number.isNaN(t) ? 0 : t)));
+  return [v, v, v];
+}
+
+/** A panel's colour scale: colormap over [lo, hi] (default viridis over 0 … 1). */
+export interface FieldScale {
+  map: (t: number) => [number, number, number];
+  lo: number;
+  hi: number;
+}
+
 /** SVG of Ω (each [w²], the input neurons in order) at the given frames, side by side. */
 export function externalInputPanel(
-  frames: readonly { k: number; omega: ArrayLike<number> }[],
+  frames: readonly { k: number; omega: ArrayLike<number>; label?: string }[],
   w: number,
   title?: string,
+  scale: FieldScale = { map: viridis, lo: 0, hi: 1 },
 ): string {
+  const color = (v: number) => scale.map((v - scale.lo) / (scale.hi - scale.lo));
   const size = 200;
   const gap = 24;
   const x0 = 20;
@@ -61,22 +76,22 @@ export function externalInputPanel(
     const W = w * f;
     const rgb = new Uint8Array(W * W * 3);
     for (let y = 0; y < W; y++)
-      for (let x = 0; x < W; x++) rgb.set(viridis(A[Math.floor(y / f) * w + Math.floor(x / f)]), (y * W + x) * 3);
+      for (let x = 0; x < W; x++) rgb.set(color(A[Math.floor(y / f) * w + Math.floor(x / f)]), (y * W + x) * 3);
     const x = x0 + n * (size + gap);
     parts.push(
       `<image x="${x}" y="${y0}" width="${size}" height="${size}" preserveAspectRatio="none" href="${pngDataUri(encodePngRgb(rgb, W, W))}"/>`,
       `<rect x="${x}" y="${y0}" width="${size}" height="${size}" fill="none" stroke="black"/>`,
-      `<text x="${x + size / 2}" y="${y0 - 8}" text-anchor="middle">frame ${k}</text>`,
+      `<text x="${x + size / 2}" y="${y0 - 8}" text-anchor="middle">${esc(frames[n].label ?? `frame ${k}`)}</text>`,
     );
   });
   const steps = 256;
   const bar = new Uint8Array(steps * 3);
-  for (let i = 0; i < steps; i++) bar.set(viridis(1 - i / (steps - 1)), i * 3);
+  for (let i = 0; i < steps; i++) bar.set(scale.map(1 - i / (steps - 1)), i * 3);
   parts.push(
     `<image x="${barX}" y="${y0}" width="18" height="${size}" preserveAspectRatio="none" href="${pngDataUri(encodePngRgb(bar, 1, steps))}"/>`,
     `<rect x="${barX}" y="${y0}" width="18" height="${size}" fill="none" stroke="black"/>`,
-    `<text x="${barX + 24}" y="${y0 + 4}">${fmt(1)}</text>`,
-    `<text x="${barX + 24}" y="${y0 + size + 4}">${fmt(0)}</text>`,
+    `<text x="${barX + 24}" y="${y0 + 4}">${fmt(scale.hi)}</text>`,
+    `<text x="${barX + 24}" y="${y0 + size + 4}">${fmt(scale.lo)}</text>`,
     "</svg>",
   );
   return `${parts.join("\n")}\n`;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers.js";
 import { finalCheckpoint, listCheckpoints, montageColumns } from "./checkpoints.js";
+import { sirenFileName } from "./layout.js";
 
 describe("checkpoint selection", () => {
   const dir = tempDir("ngnn-ckpt-");
@@ -17,8 +18,17 @@ describe("checkpoint selection", () => {
     "epoch_1_iter_9",
     "epoch_1_end",
   ];
-  for (const n of names) writeFileSync(join(dir, `${n}.safetensors`), "");
+  for (const n of names) {
+    writeFileSync(join(dir, `${n}.safetensors`), "");
+    // A learned Ω* beside each checkpoint (Figure 3): not a checkpoint of its own.
+    writeFileSync(join(dir, sirenFileName(`${n}.safetensors`)), "");
+  }
   writeFileSync(join(dir, "resume.safetensors"), "");
+
+  it("names the learned Ω* beside a GNN file", () => {
+    expect(sirenFileName("/r/models/epoch_0_iter_4.safetensors")).toBe("/r/models/epoch_0_iter_4.siren.safetensors");
+    expect(sirenFileName("resume.safetensors")).toBe("resume.siren.safetensors");
+  });
 
   it("lists checkpoints in training order with true iteration counts", () => {
     const list = listCheckpoints(dir, 10);

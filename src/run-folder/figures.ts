@@ -11,6 +11,11 @@ export const FIGURES = {
   fig3a_external_input:
     "Fig 3a: the external input Ω_i of the input neurons on their grid at frames 0, T/4, T/2 and 3T/4 " +
     "(rot90 k = 1, viridis 0–1; the reference's external_input.png); the other neurons have Ω = 1",
+  fig3e_omega_learned_vs_true:
+    "Fig 3e: learned against true external input, √Ω* (× the frame-0 scale s) against √Ω over the scored frames " +
+    "(both axes √Ω, as the reference's all_comparison; limits 0.65–1.25)",
+  fig3f_omega_true: "Fig 3f: true field √Ω_i of the input neurons at 5 frames (rot90 k = 1, gray 0.7–1.2)",
+  fig3g_omega_learned: "Fig 3g: learned field s·√Ω*_i of the input neurons at the same frames (rot90 k = 1, gray 0.7–1.2)",
   training_W_r2: "W R² of learned against true weights during training",
   supp1_training_montage: "Supp Fig 1: embeddings, φ*, ψ*, W and learned-vs-true W over training",
   fig2d_connectivity_learned: "Fig 2d: learned W (same orientation as Fig 2c)",

@@ -185,6 +185,22 @@ export const evaluationMetricsSchema = z.object({
     phi_range: z.array(z.number()),
     psi_range: z.array(z.number()),
   }),
+  /**
+   * The learned Ω* against the true Ω (Figure 3e, √ scale, analysis/siren-score.ts): pooled OLS of
+   * s·|f| on √Ω over the scored frames; s the frame-0 scale, raw_slope = slope / s.
+   */
+  external_input: z
+    .object({
+      r2: num,
+      slope: num,
+      intercept: num,
+      raw_slope: num,
+      scale: num,
+      frames: z.number().int(),
+      per_frame_r2: z.array(num),
+      checkpoint: z.string(),
+    })
+    .optional(),
   /** What could not be evaluated and why (degenerate or missing data). */
   warnings: z.array(z.string()).optional(),
 });

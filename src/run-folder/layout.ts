@@ -3,6 +3,7 @@
  *   config.yaml            the resolved config of the last generate/train
  *   data/                  the dataset (format: simulate/dataset.ts)
  *   models/                checkpoints epoch_E_iter_I / epoch_E_end.safetensors, resume.safetensors,
+ *                          with a learned Ω* each also as <name>.siren.safetensors,
  *                          metrics.jsonl, training.json, clustering_epoch_E.json, config.yaml
  *   figures/               every panel as <figure id>.svg and .png (ids: figures.ts)
  *   results/metrics.json   the numbers of plot and test
@@ -23,6 +24,15 @@ export const MODEL_FILES = {
 /** The checkpoint written after iteration `iteration` of `epoch` (0-based), or at the epoch's end. */
 export function checkpointName(epoch: number, iteration?: number): string {
   return iteration === undefined ? `epoch_${epoch}_end.safetensors` : `epoch_${epoch}_iter_${iteration}.safetensors`;
+}
+
+/**
+ * The learned Ω* (Figure 3's SIREN and its Adam state) saved with the GNN file `name` (a
+ * checkpoint, an interrupted model or the resume state; a bare name or a path):
+ * epoch_E_iter_I.safetensors → epoch_E_iter_I.siren.safetensors.
+ */
+export function sirenFileName(name: string): string {
+  return name.replace(/(\.safetensors)?$/, ".siren.safetensors");
 }
 
 /** The record of the clustering step after `epoch`. */

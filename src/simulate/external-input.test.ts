@@ -1,6 +1,6 @@
 /**
  * Figure 3's external input: the paper config loads (claude: ignored, coeff_update_diff inert,
- * learn_external_input refused by name), Ω follows the video mapping (0 in the warm-up, 1 for the
+ * learn_external_input trainable), Ω follows the video mapping (0 in the warm-up, 1 for the
  * non-input neurons, the 16×16 block mean of the small form), bad configs fail naming file and key,
  * and generate stores Ω in external_input.npy, which the training data reader checks.
  */
@@ -27,7 +27,7 @@ const VIDEO = join(CONFIGS, "..", "data", "video_bisons_32.tif");
 describe("Figure 3's external input", () => {
   const tmp = useTempDir();
 
-  it("configs/signal_fig_3.yaml loads: claude ignored, update_diff inert, learn_external_input refused by name", () => {
+  it("configs/signal_fig_3.yaml loads: claude ignored, update_diff inert, learn_external_input trainable", () => {
     const loaded = loadConfig(FIG3);
     const { config } = loaded;
     expect(config.claude?.n_iter_block).toBe(1024);
@@ -35,9 +35,8 @@ describe("Figure 3's external input", () => {
     expect(signalModel(config, loaded.file).modelShape(2048, config.graph_model).psi.sizes).toEqual([3, 64, 64, 64, 64, 1]);
     expect(() => requireImplemented(config, loaded.file)).not.toThrow();
     expect(() => requireLossTerms(signalModel(config, loaded.file), config, loaded.file)).not.toThrow();
-    expect(() => requireTrainable(config, loaded.file)).toThrowError(
-      `${loaded.file}: training.learn_external_input: true (SIREN Ω* training) is not implemented yet`,
-    );
+    expect(config.training.learn_external_input).toBe(true);
+    expect(() => requireTrainable(config, loaded.file)).not.toThrow();
     const known = loadConfig(FIG3, ["training.learn_external_input=false"]);
     expect(() => requireTrainable(known.config, known.file)).not.toThrow();
   });

@@ -116,19 +116,28 @@ export function loadTrainingData(dir: string): TrainingData {
 
   const { W, types, nTypes } = loadTruth(dir, meta);
 
-  let omega: Float32Array | undefined;
   const nInput = meta.external_input?.n_input_neurons;
-  if (nInput !== undefined) {
-    const op = path(DATASET_FILES.externalInput);
-    if (!existsSync(op))
-      throw new DatasetError(`${op}: missing (dataset.json has "external_input": Ω [n_frames, n_input_neurons])`);
-    omega = asF32(readShaped(op, [R, nInput], `dataset.json (n_frames ${R}, external_input.n_input_neurons ${nInput})`), op);
-    checkFinite(omega, nInput, op);
-  }
+  const omega = loadExternalInput(dir, meta);
 
   const xStd = meanStd(x).std;
   const xnorm = roundHalfEven(1.5 * xStd);
   return { dir, meta, N, nFrames: R - 1, deltaT, x, y, derivative, W, types, nTypes, xStd, xnorm, omega, nInput };
+}
+
+/**
+ * The dataset's external input Ω [R, n_input] (external_input.npy, R = stored frames) when
+ * dataset.json has "external_input", checked for shape and finiteness; else undefined.
+ */
+export function loadExternalInput(dir: string, meta: DatasetMeta = readDatasetMeta(dir)): Float32Array | undefined {
+  const nInput = meta.external_input?.n_input_neurons;
+  if (nInput === undefined) return undefined;
+  const R = meta.n_frames;
+  const op = join(dir, DATASET_FILES.externalInput);
+  if (!existsSync(op))
+    throw new DatasetError(`${op}: missing (dataset.json has "external_input": Ω [n_frames, n_input_neurons])`);
+  const omega = asF32(readShaped(op, [R, nInput], `dataset.json (n_frames ${R}, external_input.n_input_neurons ${nInput})`), op);
+  checkFinite(omega, nInput, op);
+  return omega;
 }
 
 export interface DatasetTruth {

@@ -1,4 +1,4 @@
-/** The trainer's Ω source: the dataset's rows for the input neurons, 1 for the others; a learned Ω* refused by name. */
+/** The trainer's Ω source: the dataset's rows for the input neurons, 1 for the others (a learned Ω*: external-input-train.test.ts). */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
@@ -24,16 +24,12 @@ describe("the trainer's external input", () => {
     expect(source.learn).toBeUndefined();
   });
 
-  it("is absent without an external input; refuses a dataset without Ω and a learned Ω*", () => {
+  it("is absent without an external input; refuses a dataset without Ω", () => {
     const none = loadConfig(SMALL, ["simulation.external_input_type=none"]).config;
     expect(omegaSourceOf(none, data(), "f.yaml")).toBeUndefined();
     const { config } = loadConfig(SMALL);
     expect(() => omegaSourceOf(config, data(false), "f.yaml")).toThrowError(
       /f\.yaml: simulation\.external_input_type is "visual" but the dataset \/d has no external input/,
-    );
-    const learned = loadConfig(SMALL, ["training.learn_external_input=true"]).config;
-    expect(() => omegaSourceOf(learned, data(), "f.yaml")).toThrowError(
-      "f.yaml: training.learn_external_input: true (SIREN Ω* training) is not implemented yet",
     );
   });
 });

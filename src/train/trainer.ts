@@ -32,7 +32,7 @@ import { MODEL_FILES, checkpointName, clusteringName, interruptedName } from "..
 import type { SignalModel } from "../signal/signal-model.js";
 import { clusteringCurves, clusteringStep, describeClustering } from "./clustering-step.js";
 import type { TrainingData } from "./data.js";
-import { omegaSourceOf } from "./external-input.js";
+import { loadOmegaLearner, omegaSourceOf, saveOmegaLearner } from "./external-input.js";
 import { type ResumeState, loadResume, saveResume } from "./resume.js";
 import {
   type Schedule,
@@ -167,11 +167,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // training_single_type: a is a constant (ones from initParams), fed to phi* and saved, never trained.
   if (t.training_single_type) adam.fixed.add("a");
   const rng = new Rng(opts.seed, STREAMS.batches);
+  // Figure 3: Ω [B, N] multiplies each receiver's message (the dataset's, or a learned Ω*).
+  const omega = omegaSourceOf(config, data, opts.info.config ?? "the config", { backend, seed: opts.seed });
   let st: ResumeState;
   let lastRecording: Recording | undefined;
   if (opts.resume) {
     st = loadResume(resumePath, p, adam);
     checkResumable(resumePath, st, opts);
+    loadOmegaLearner(omega, resumePath, st.totalIterations);
     adam.rates = { ...st.rates };
     adam.t = st.adamT;
     rng.setState(st.rng);
@@ -187,8 +190,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     st = freshState(opts, adam, rng);
   }
 
-  // Figure 3: Ω [B, N] multiplies each receiver's message (the dataset's, or a learned Ω*).
-  const omega = omegaSourceOf(config, data, opts.info.config ?? "the config");
   const workspaces = new Map<number, { ws: Workspace; X: Arr; Y: Arr }>();
   const workspace = (B: number) => {
     let w = workspaces.get(B);
@@ -203,13 +204,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now() - st.seconds * 1000;
   const seconds = () => (performance.now() - t0) / 1000;
   const snapshot = (): ResumeState => ({ ...st, rates: { ...adam.rates }, adamT: adam.t, rng: rng.state(), seconds: seconds() });
-  const save = (name: string, epoch: number, iteration?: number) =>
-    saveCheckpoint(join(outDir, name), p, {
-      format: "neural-gnn-model",
+  const save = (name: string, epoch: number, iteration?: number) => {
+    const meta = {
       epoch: String(epoch),
       iteration: iteration === undefined ? "end" : String(iteration),
       total_iterations: String(st.totalIterations),
-    });
+    };
+    saveOmegaLearner(omega, join(outDir, name), meta);
+    saveCheckpoint(join(outDir, name), p, { format: "neural-gnn-model", ...meta });
+  };
+  const saveState = (s: ResumeState) => {
+    saveOmegaLearner(omega, resumePath);
+    saveResume(resumePath, p, adam, s);
+  };
   let lastR2: number | null = lastRecording?.W_r2 ?? null;
   const liveEvery = Math.max(1, Math.floor(schedule.iterationsPerEpoch / 200));
   let lastYield = performance.now();
@@ -253,7 +260,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         st.sinceCount = 0;
         appendRecording(metricsPath, lastRecording);
         save(checkpointName(epoch, it), epoch, it);
-        saveResume(resumePath, p, adam, { ...snapshot(), iteration: it + 1 });
+        saveState({ ...snapshot(), iteration: it + 1 });
       } else if (it % liveEvery === 0) {
         lastR2 = wR2();
       }
@@ -266,7 +273,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         st.iteration = it + 1;
         // Saved under a name of its own, so that the checkpoints stay those of an uninterrupted run.
         save(interruptedName(epoch, it), epoch, it);
-        saveResume(resumePath, p, adam, snapshot());
+        saveState(snapshot());
         log(`interrupted: state saved after epoch ${epoch}, iteration ${it}; continue with --resume`);
         return result(true);
       }
@@ -300,7 +307,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     adam.rates = ratesAfterEpoch(adam.rates, t, clustered);
     adam.reset();
-    saveResume(resumePath, p, adam, { ...snapshot(), epoch: epoch + 1, iteration: 0, epochPredSum: 0 });
+    saveState({ ...snapshot(), epoch: epoch + 1, iteration: 0, epochPredSum: 0 });
     writeTrainingSummary(join(outDir, MODEL_FILES.summary), summary());
   }
   return result(false);

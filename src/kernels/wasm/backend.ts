@@ -6,7 +6,9 @@
  */
 import type { Arr, Backend, MlpShape } from "../backend.js";
 import { EDGE_SAMPLES, blockedEdgeOps } from "../edge.js";
+import type { SirenKernels } from "../siren.js";
 import type { WasmEngine } from "./engine.js";
+import { wasmSirenKernels } from "./siren.js";
 
 const BLOCK = 64;
 /** Below this many elements Adam runs on the calling thread only (waking workers costs more). */
@@ -75,9 +77,15 @@ export function wasmBackend(engine: WasmEngine): Backend {
   };
   const bar = engine.f32(engine.alloc(64), 16);
 
+  let siren: SirenKernels | undefined;
   const backend: Backend = {
     name: `wasm-${engine.threads}t`,
     alloc: (n: number) => engine.f32(engine.alloc(n * 4), n),
+    // Created on first use (only Figure 3's learned Ω* needs them).
+    get siren() {
+      siren ??= wasmSirenKernels(engine);
+      return siren;
+    },
 
     mlpForward(shape, layers, X, S, acts, y): void {
       const { nIn, H, nh } = check(shape);
