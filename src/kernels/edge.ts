@@ -52,23 +52,8 @@ export function fillEdgeInput(
   }
 }
 
-/** The two ops, for Backend.edgeMessages / edgeMessagesBackward. */
-export interface EdgeOps {
-  edgeMessages(shape: MlpShape, layers: readonly Arr[], X: Arr, a: Arr, W: Arr, B: number, N: number, M: Arr): void;
-  edgeMessagesBackward(
-    shape: MlpShape,
-    layers: readonly Arr[],
-    X: Arr,
-    a: Arr,
-    W: Arr,
-    G: Arr,
-    B: number,
-    N: number,
-    dW: Arr,
-    da: Arr,
-    grads: readonly Arr[],
-  ): void;
-}
+/** The two ops of Backend (edgeMessages, edgeMessagesBackward; their contract is there). */
+export type EdgeOps = Pick<Backend, "edgeMessages" | "edgeMessagesBackward">;
 
 /**
  * The edge ops on `backend`'s mlpForward / mlpBackward, with blocks of `maxSamples` edge samples at
