@@ -150,7 +150,7 @@ export function lossAndGrad(
   coeffs: LossCoeffs,
   adam?: Adam,
 ): LossParts {
-  const { N, embeddingDim: d, psi, phi } = p.shape;
+  const { N, embeddingDim: d, phi } = p.shape;
   const BN = B * N;
   forward(backend, p, ws, X, B, ws.G);
   // Residual R = pred − Y (in G), its norm, then G = dL/dpred = R / ‖R‖.
@@ -163,14 +163,40 @@ export function lossAndGrad(
   const predLoss = Math.sqrt(rr);
   const inv = predLoss > 0 ? 1 / predLoss : 0;
   for (let k = 0; k < BN; k++) ws.G[k] *= inv;
-  if (p.shape.psiPairs) return pairsBackward(backend, p, grad, ws, X, B, coeffs, predLoss);
-
-  // messagesBackward overwrites all of dW; the other gradients accumulate, so zero them (W is the
-  // first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
+  // The message backward passes overwrite all of dW; the other gradients accumulate, so zero them
+  // (W is the first tensor of the layout: zeroing 4 MB per step for N = 1000 is not needed).
   grad.data.fill(0, grad.W.length);
   // External input: dL/dΩ = G ⊙ M, and the messages' gradient dM = G ⊙ Ω; else dM = G.
   const dM = messagesGrad(ws, BN);
-  // Messages: dW = dMᵀ P (off-diagonal), dP = dM W.
+  const { WL1, edgeDiff } = p.shape.psiPairs
+    ? pairsBackward(backend, p, grad, ws, X, dM, B, coeffs)
+    : denseBackward(backend, p, grad, ws, X, dM, B, coeffs, adam);
+  // Update function: dF = G; d(a_i) from the input gradient of phi*.
+  backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
+  addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
+  const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
+  const regul = phiZero + edgeDiff + WL1;
+  return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+}
+
+/**
+ * The messages' backward pass of the dense form (psi* per neuron) given dM = dL/dM: dW = dMᵀ P
+ * (off-diagonal; fused into W's Adam step when `adam` and the backend allow), dP = dM W, psi*'s
+ * gradients (and a_j's through psi*'s input with PDE_N4), plus the W L1 and edge_diff terms.
+ */
+function denseBackward(
+  backend: Backend,
+  p: ParamSet,
+  grad: ParamSet,
+  ws: Workspace,
+  X: Arr,
+  dM: Arr,
+  B: number,
+  coeffs: LossCoeffs,
+  adam: Adam | undefined,
+): { WL1: number; edgeDiff: number } {
+  const { N, embeddingDim: d, psi } = p.shape;
+  const BN = B * N;
   // The W L1 term's value is of W before the step; a fused backend adds its subgradient itself.
   const WL1value = coeffs.WL1 !== 0 ? wL1Value(p.W, coeffs.WL1) : 0;
   const fused = adam?.stepWFused(p, dM, ws.P, B, ws.dP, coeffs.WL1);
@@ -187,12 +213,7 @@ export function lossAndGrad(
     backend.mlpBackward(psi, p.psi, psiIn, BN, ws.psiActs, ws.dP, grad.psi, ws.dPhiIn);
     addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
   } else backend.mlpBackward(psi, p.psi, psiIn, BN, ws.psiActs, ws.dP, grad.psi);
-  // Update function: dF = G; d(a_i) from the input gradient of phi*.
-  backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
-  addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
-  const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
-  const regul = phiZero + edgeDiff + WL1;
-  return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+  return { WL1, edgeDiff };
 }
 
 /** dL/dM given G = dL/dpred: G itself, or with an external input G ⊙ Ω (and ws.dOmega = G ⊙ M). */
@@ -207,9 +228,10 @@ function messagesGrad(ws: Workspace, BN: number): Arr {
 }
 
 /**
- * The backward pass of PDE_N5 (psi*([x_j, a_i, a_j]) per edge) once G = dL/dpred is in ws.G: the
+ * The messages' backward pass of PDE_N5 (psi*([x_j, a_i, a_j]) per edge) given dM = dL/dM: the
  * edge op writes grad.W and adds to grad.a and grad.psi; W steps in adam.step() (no fused kernel:
- * its dW comes with the edge products). edge_diff acts on the diagonal pairs [x_bj, a_j, a_j].
+ * its dW comes with the edge products). Plus the W L1 term and edge_diff on the diagonal pairs
+ * [x_bj, a_j, a_j].
  */
 function pairsBackward(
   backend: Backend,
@@ -217,15 +239,13 @@ function pairsBackward(
   grad: ParamSet,
   ws: Workspace,
   X: Arr,
+  dM: Arr,
   B: number,
   coeffs: LossCoeffs,
-  predLoss: number,
-): LossParts {
-  const { N, embeddingDim: d, psi, phi } = p.shape;
+): { WL1: number; edgeDiff: number } {
+  const { N, embeddingDim: d, psi } = p.shape;
   const BN = B * N;
-  grad.data.fill(0, grad.W.length);
-  // With an external input the edge op gets dM = G ⊙ Ω (and ws.dOmega = G ⊙ M), as the dense form.
-  backend.edgeMessagesBackward(psi, p.psi, X, p.a, p.W, messagesGrad(ws, BN), B, N, grad.W, grad.a, grad.psi);
+  backend.edgeMessagesBackward(psi, p.psi, X, p.a, p.W, dM, B, N, grad.W, grad.a, grad.psi);
   const WL1 = coeffs.WL1 !== 0 ? wL1Term(p.W, grad.W, coeffs.WL1) : 0;
   let edgeDiff = 0;
   if (coeffs.edgeDiff !== 0) {
@@ -235,11 +255,7 @@ function pairsBackward(
     ws.shifted ??= new ShiftedPsi(backend, psi, BN);
     edgeDiff = edgeDiffTerm(backend, p, grad, ws.shifted, Xd, ws.P, ws.dP, ws.psiActs, B, coeffs.edgeDiff, coeffs.edgeDelta);
   }
-  backend.mlpBackward(phi, p.phi, ws.phiIn, BN, ws.phiActs, ws.G, grad.phi, ws.dPhiIn);
-  addEmbeddingGrad(grad.a, ws.dPhiIn, B, N, d);
-  const phiZero = coeffs.phiZero !== 0 ? phiZeroTerm(backend, p, grad, ws, B, coeffs.phiZero) : 0;
-  const regul = phiZero + edgeDiff + WL1;
-  return { total: predLoss + regul, pred: predLoss, regul, phiZero, edgeDiff, WL1 };
+  return { WL1, edgeDiff };
 }
 
 /** out[b, j, :] = [x_bj, a_j, a_j]: psi*'s inputs on the diagonal pairs (PDE_N5's edge_diff). */
