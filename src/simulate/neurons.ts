@@ -4,7 +4,7 @@
  * (pdeN4.ts).
  */
 import { ConfigError } from "../config/load.js";
-import type { PdeN2Stepper } from "./engine.js";
+import type { PdeN2Engine } from "./engine.js";
 
 /** Types in contiguous blocks of floor(N/K); a remainder gets the last type. Int32 [N]. */
 export function neuronTypes(N: number, K: number): Int32Array {
@@ -37,15 +37,8 @@ export interface SimulationModel {
   readonly paramNames: readonly string[];
   /** The fast integrators' per-neuron parameters from the per-type table. */
   neuronParams(types: Int32Array, params: TypeParams): NeuronParams;
-  /** The model's own integrator (PDE_N5), used by `generate` instead of the PDE_N2/N4 kernels. */
-  integrator?(
-    W: Float32Array,
-    p: NeuronParams,
-    x0: ArrayLike<number>,
-    maxChunk: number,
-    dt: number,
-    noiseLevel?: number,
-  ): PdeN2Stepper;
+  /** The model's own integrator (PDE_N5), used by `generate` instead of the PDE_N2/N4 kernels (no external input). */
+  integrator?: PdeN2Engine["integrator"];
 }
 
 /**
