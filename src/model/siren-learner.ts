@@ -26,6 +26,7 @@ import { type NamedTensor, SafetensorsError, readSafetensors, writeSafetensors }
 import type { Arr } from "../kernels/backend.js";
 import { loadNative } from "../kernels/native/addon.js";
 import { nativeBackend } from "../kernels/native/backend.js";
+import { referenceBackend } from "../kernels/reference.js";
 import { type SirenKernels, referenceSirenKernels } from "../kernels/siren.js";
 import { type SirenParams, type SirenTape, sirenTape, sirenTrainBackward, sirenTrainForward } from "./siren-train.js";
 import { type Siren, sirenGrid, sirenTensors } from "./siren.js";
@@ -145,7 +146,7 @@ export class SirenLearner {
     this.flat(this.params).forEach((p, j) => {
       const g = grads[j];
       if (this.kernels.adam) this.kernels.adam(p, g, this.m[j], this.v[j], lr, beta1, beta2, eps, t);
-      else adamStep(p, g, this.m[j], this.v[j], lr, beta1, beta2, eps, t);
+      else plainAdam(p, g, this.m[j], this.v[j], lr, beta1, beta2, eps, t);
       g.fill(0);
     });
   }
@@ -190,19 +191,8 @@ export class SirenLearner {
   }
 }
 
-/**
- * PyTorch's Adam (no weight decay) on n elements: m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g²,
- * p ← p − (lr/(1 − β1ᵗ))·m / (√v/√(1 − β2ᵗ) + ε).
- */
-function adamStep(p: Arr, g: Arr, m: Arr, v: Arr, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
-  const stepSize = lr / (1 - beta1 ** t);
-  const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
-  for (let k = 0; k < p.length; k++) {
-    m[k] = beta1 * m[k] + (1 - beta1) * g[k];
-    v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
-    p[k] -= (stepSize * m[k]) / (Math.sqrt(v[k]) / sqrtBc2 + eps);
-  }
-}
+/** PyTorch's Adam (no weight decay) in plain loops: for kernels without their own. */
+const plainAdam = referenceBackend("f32").adam;
 
 /** Writes the learner's SIREN and Adam state (see SirenLearner.state) as safetensors. */
 export function saveSirenLearner(path: string, learner: SirenLearner, metadata: Record<string, string> = {}): void {
