@@ -3,6 +3,7 @@
  * (portable) and NGNN_TABLE, the table's name, and is compiled with that ISA's flags.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "kernels.h"
 #include "pool.h"

@@ -60,7 +60,8 @@ NGNN_INLINE vf adam_vec(const float *k, vf p, vf g, vf *m, vf *v) {
  * the diagonal excluded from both; then dW = dw, or W's Adam step with dw (diagonal set to 0).
  * `part` marks a chunk that is partial or holds a diagonal: same lane operations, masked.
  */
-NGNN_INLINE void w_chunk(const ngnn_msg *q, const float *k, int i, const int R, int c, int n, const int part) {
+NGNN_INLINE void w_chunk(const ngnn_msg *q, const float *k, float *dPc, size_t ldp, int i, const int R, int c, int n,
+                         const int part) {
   const int N = q->N;
   vf w[4], wm[4], dw[4];
   int dl[4];
@@ -73,7 +74,7 @@ NGNN_INLINE void w_chunk(const ngnn_msg *q, const float *k, int i, const int R, 
   }
   for (int b = 0; b < q->B; b++) {
     const float *pp = q->P + (size_t)b * N + c;
-    float *dp = q->dP + (size_t)b * N + c;
+    float *dp = dPc + (size_t)b * ldp;
     const vf p = part ? vloadn(pp, n) : vload(pp);
     vf d = part ? vloadn(dp, n) : vload(dp);
     const float *gb = q->G + (size_t)b * N + i;
@@ -114,18 +115,22 @@ NGNN_INLINE void w_chunk(const ngnn_msg *q, const float *k, int i, const int R, 
   }
 }
 
-/** Rows i … i+R−1 over this thread's columns [j0, j1). */
-NGNN_INLINE void w_rows(const ngnn_msg *q, const float *k, int i, const int R, int j0, int j1) {
+/** Rows i … i+R−1 over this thread's columns [j0, j1); dP[b, j0 + c'] at dPj0[b·ldp + c']. */
+NGNN_INLINE void w_rows(const ngnn_msg *q, const float *k, float *dPj0, size_t ldp, int i, const int R, int j0, int j1) {
   for (int c = j0; c < j1; c += VW) {
     const int n = j1 - c < VW ? j1 - c : VW;
-    if (n == VW && (i + R <= c || i >= c + VW)) w_chunk(q, k, i, R, c, VW, 0);
-    else w_chunk(q, k, i, R, c, n, 1);
+    float *dPc = dPj0 + (c - j0);
+    if (n == VW && (i + R <= c || i >= c + VW)) w_chunk(q, k, dPc, ldp, i, R, c, VW, 0);
+    else w_chunk(q, k, dPc, ldp, i, R, c, n, 1);
   }
 }
 
 /**
  * Backward of the messages on this thread's columns (multiples of VW): dP, and dW or W's Adam
- * step. W is read once and written once; each dP column accumulates over the rows in order.
+ * step. W is read once and written once; each dP column accumulates over the rows in order, in
+ * a buffer of this thread's own (cache lines the other threads never write: dP's rows are
+ * written once per 4 rows of W, and a line shared at the column boundary would bounce between
+ * the cores), copied to dP at the end.
  */
 static void messages_backward(void *ctx, int tid, int nth) {
   const ngnn_msg *q = (const ngnn_msg *)ctx;
@@ -133,10 +138,17 @@ static void messages_backward(void *ctx, int tid, int nth) {
   const int j0 = (int)ngnn_slice((size_t)N, tid, nth, VW), j1 = (int)ngnn_slice((size_t)N, tid + 1, nth, VW);
   if (j0 >= j1) return;
   const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, 1 / q->sqrtBc2};
-  for (int b = 0; b < q->B; b++) memset(q->dP + (size_t)b * N + j0, 0, (size_t)(j1 - j0) * sizeof(float));
+  const size_t ldp = ((size_t)(j1 - j0) + 15) & ~(size_t)15; // whole cache lines per frame
+  float *own = aligned_alloc(64, (size_t)q->B * ldp * sizeof(float));
+  float *dPj0 = own ? own : q->dP + j0; // dP[b, j0 + c'] at dPj0[b·ld + c']
+  const size_t ld = own ? ldp : (size_t)N;
+  for (int b = 0; b < q->B; b++) memset(dPj0 + (size_t)b * ld, 0, (size_t)(j1 - j0) * sizeof(float));
   int i = 0;
-  for (; i + 4 <= N; i += 4) w_rows(q, k, i, 4, j0, j1);
-  for (; i < N; i++) w_rows(q, k, i, 1, j0, j1);
+  for (; i + 4 <= N; i += 4) w_rows(q, k, dPj0, ld, i, 4, j0, j1);
+  for (; i < N; i++) w_rows(q, k, dPj0, ld, i, 1, j0, j1);
+  if (!own) return;
+  for (int b = 0; b < q->B; b++) memcpy(q->dP + (size_t)b * N + j0, own + (size_t)b * ldp, (size_t)(j1 - j0) * sizeof(float));
+  free(own);
 }
 
 /** Adam on this thread's share of the n elements. */
