@@ -162,9 +162,9 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
         phi_range: [...settings.phiRange],
         psi_range: [...settings.psiRange],
       },
-      // undefined drops an earlier plot's score from results/metrics.json
+      // undefined drops an earlier plot's score or warnings from results/metrics.json
       external_input: externalInput,
-      ...(figures.warnings.length ? { warnings: figures.warnings } : {}),
+      warnings: figures.warnings.length ? figures.warnings : undefined,
     };
     mergeResults(paths.metrics, metrics);
     logSummary(log, ev, metrics);

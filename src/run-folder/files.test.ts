@@ -45,6 +45,13 @@ describe("results/metrics.json", () => {
     });
   });
 
+  it("a key given as undefined drops the earlier value (a re-plot without warnings leaves none)", () => {
+    const path = join(tempDir(), "results", "metrics.json");
+    mergeResults(path, { ...evaluation("a"), warnings: ["panel x not drawn"] });
+    mergeResults(path, { ...evaluation("b"), warnings: undefined });
+    expect(readResults(path)).toEqual(evaluation("b"));
+  });
+
   it("refuses to overwrite a malformed file, naming it", () => {
     const path = join(tempDir(), "metrics.json");
     writeFileSync(path, "{ broken");
