@@ -10,6 +10,7 @@
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
+//     --set section.key=value (repeatable, after the recipe's overrides)  --stop-at R² (default 0.999)
 // Uses the built package (dist/, build/kernels.wasm): run `npm run build` first.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,10 +27,15 @@ const option = (name, fallback) => {
   const k = args.indexOf(name);
   return k >= 0 ? args[k + 1] : fallback;
 };
+/** Every value of a repeatable option. */
+function optionAll(name) {
+  return args.flatMap((a, k) => (a === name && k + 1 < args.length ? [args[k + 1]] : []));
+}
 const optionValues = new Set(
-  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model", "--neurons"]
+  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model", "--neurons", "--stop-at"]
     .map(option)
-    .filter(Boolean),
+    .filter(Boolean)
+    .concat(optionAll("--set")),
 );
 const benches = {
   simulate: benchSimulate,
@@ -132,8 +138,10 @@ async function benchConvergence() {
   }
   const data = loadTrainingData(dataDir);
   const maxIterations = Number(option("--iterations", "125000"));
+  const stopAt = Number(option("--stop-at", "0.999"));
+  const sets = optionAll("--set");
   for (const recipe of option("--recipes", "paper,fast").split(",")) {
-    const loaded = loadConfig(fig2, recipeOverrides(recipe));
+    const loaded = loadConfig(fig2, [...recipeOverrides(recipe), ...sets]);
     const model = signalModel(loaded.config, loaded.file);
     const shape = model.modelShape(data.N, loaded.config.graph_model);
     const { backend, engine } = await makeBackend("auto", threads, data.N, [shape.psi, shape.phi], (s) => console.error(s));
@@ -147,8 +155,10 @@ async function benchConvergence() {
         backend,
         outDir,
         maxIterations,
+        stopAt,
       });
-      console.log(JSON.stringify({ bench: "convergence", recipe, backend: backend.name, threads: threads ?? null, ...r }));
+      const extra = sets.length ? { set: sets } : {};
+      console.log(JSON.stringify({ bench: "convergence", recipe, ...extra, backend: backend.name, threads: threads ?? null, ...r }));
     } finally {
       await engine?.close();
       rmSync(outDir, { recursive: true, force: true });
