@@ -158,7 +158,9 @@ async function benchConvergence() {
         stopAt,
       });
       const extra = sets.length ? { set: sets } : {};
-      console.log(JSON.stringify({ bench: "convergence", recipe, ...extra, backend: backend.name, threads: threads ?? null, ...r }));
+      console.log(
+        JSON.stringify({ bench: "convergence", recipe, ...extra, backend: backend.name, threads: threads ?? null, ...r }),
+      );
     } finally {
       await engine?.close();
       rmSync(outDir, { recursive: true, force: true });
