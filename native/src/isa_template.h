@@ -3,7 +3,6 @@
  * (portable) and NGNN_TABLE, the table's name, and is compiled with that ISA's flags.
  */
 #include <math.h>
-#include <stdlib.h>
 
 #include "kernels.h"
 #include "pool.h"

@@ -138,17 +138,13 @@ static void messages_backward(void *ctx, int tid, int nth) {
   const int j0 = (int)ngnn_slice((size_t)N, tid, nth, VW), j1 = (int)ngnn_slice((size_t)N, tid + 1, nth, VW);
   if (j0 >= j1) return;
   const float k[7] = {q->step, q->beta1, 1 - q->beta1, q->beta2, 1 - q->beta2, q->eps, 1 / q->sqrtBc2};
-  const size_t ldp = ((size_t)(j1 - j0) + 15) & ~(size_t)15; // whole cache lines per frame
-  float *own = aligned_alloc(64, (size_t)q->B * ldp * sizeof(float));
-  float *dPj0 = own ? own : q->dP + j0; // dP[b, j0 + c'] at dPj0[b·ld + c']
-  const size_t ld = own ? ldp : (size_t)N;
-  for (int b = 0; b < q->B; b++) memset(dPj0 + (size_t)b * ld, 0, (size_t)(j1 - j0) * sizeof(float));
+  const size_t ld = ((size_t)(j1 - j0) + 15) & ~(size_t)15; // whole cache lines per frame
+  float *own = q->dPs + (size_t)tid * q->dPsFloats;          // dP[b, j0 + c'] at own[b·ld + c']
+  for (int b = 0; b < q->B; b++) memset(own + (size_t)b * ld, 0, (size_t)(j1 - j0) * sizeof(float));
   int i = 0;
-  for (; i + 4 <= N; i += 4) w_rows(q, k, dPj0, ld, i, 4, j0, j1);
-  for (; i < N; i++) w_rows(q, k, dPj0, ld, i, 1, j0, j1);
-  if (!own) return;
-  for (int b = 0; b < q->B; b++) memcpy(q->dP + (size_t)b * N + j0, own + (size_t)b * ldp, (size_t)(j1 - j0) * sizeof(float));
-  free(own);
+  for (; i + 4 <= N; i += 4) w_rows(q, k, own, ld, i, 4, j0, j1);
+  for (; i < N; i++) w_rows(q, k, own, ld, i, 1, j0, j1);
+  for (int b = 0; b < q->B; b++) memcpy(q->dP + (size_t)b * N + j0, own + (size_t)b * ld, (size_t)(j1 - j0) * sizeof(float));
 }
 
 /** Adam on this thread's share of the n elements. */

@@ -100,6 +100,8 @@ typedef struct {
   int adam;
   float *m, *v;
   float step, beta1, beta2, eps, sqrtBc2, l1;
+  float *dPs; /* backward: per-thread dP accumulators, dPsFloats each (64-byte aligned) */
+  size_t dPsFloats;
 } ngnn_msg;
 
 /** One Adam step on n elements (same formula). */

@@ -230,6 +230,16 @@ static backend *msg_common(args_t *a, ngnn_msg *q) {
   return a->failed ? NULL : b;
 }
 
+/**
+ * The backward's per-thread dP accumulators in the workspace: B rows of whole cache lines over a
+ * thread's columns (at most N) for each of the pool's threads. False when it cannot be allocated.
+ */
+static int msg_scratch(args_t *a, backend *b, ngnn_msg *q) {
+  q->dPsFloats = (size_t)q->B * (((size_t)q->N + 15) & ~(size_t)15);
+  q->dPs = backend_workspace(a, b, (size_t)b->threads * q->dPsFloats);
+  return q->dPs != NULL;
+}
+
 /** messages(h, B, N, W, P, M). */
 napi_value js_messages(napi_env env, napi_callback_info info) {
   args_t a;
@@ -255,7 +265,7 @@ napi_value js_messages_backward(napi_env env, napi_callback_info info) {
   q.P = arg_f32(&a, 5, "P", BN, 0, NULL);
   q.dW = arg_f32(&a, 6, "dW", (size_t)q.N * q.N, 0, NULL);
   q.dP = arg_f32(&a, 7, "dP", BN, 0, NULL);
-  if (a.failed) return NULL;
+  if (a.failed || !msg_scratch(&a, b, &q)) return NULL;
   if (q.N) ngnn_pool_run(b->pool, b->k->messages_backward, &q, threads_for(b, 2.0 * BN * q.N, GRAIN_MESSAGES));
   return undefined(env);
 }
@@ -281,7 +291,7 @@ napi_value js_messages_backward_adam(napi_env env, napi_callback_info info) {
   float s[5];
   adam_scalars(&a, 9, s);
   const float l1 = (float)arg_num(&a, 14, "l1");
-  if (a.failed) return NULL;
+  if (a.failed || !msg_scratch(&a, b, &q)) return NULL;
   q.adam = 1;
   q.l1 = l1;
   q.step = s[0];
