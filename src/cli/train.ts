@@ -13,7 +13,7 @@ import { MODEL_FILES } from "../run-folder/layout.js";
 import { requireLossTerms, signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
-import { makeSchedule } from "../train/schedule.js";
+import { batchSizeOf, makeSchedule } from "../train/schedule.js";
 import { type TrainResult, train } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
 import { type RunContext, onRunFolder } from "./command.js";
@@ -82,8 +82,10 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
 
   const shape = model.modelShape(data.N, config.graph_model);
   const { backend, engine } = await makeBackend(opts.backend ?? "auto", opts.threads, data.N, [shape.psi, shape.phi], log);
+  const B0 = batchSizeOf(0, schedule, t);
+  const batch = B0 === schedule.batchSize ? `${B0}` : `${schedule.batchSize} (epoch 0: ${B0})`;
   log(
-    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${schedule.batchSize}, seed ${seed}, backend ${backend.name}`,
+    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${batch}, seed ${seed}, backend ${backend.name}`,
   );
   let stop = false;
   const onSigint = () => {

@@ -16,6 +16,12 @@ export const trainingSchema = z
     batch_size: count(1, { max: LIMITS.maxBatchSize, why: "a batch holds batch_size frames of every neuron" }),
     batch_ratio: positive(1, { max: 1 }),
     small_init_batch_size: bool(true),
+    /**
+     * neural-gnn extension (not in the reference): the batch size of epoch 0 only; 0 = the
+     * reference's rule (1 with small_init_batch_size, else batch_size). Iterations per epoch still
+     * follow batch_size, so later epochs are the config's. The fast recipe: 16.
+     */
+    first_epoch_batch_size: int(0, { min: 0, max: LIMITS.maxBatchSize }),
     embedding_step: count(1000),
     shared_embedding: bool(false),
     embedding_trial: bool(false),

@@ -14,7 +14,9 @@ describe("training recipes", () => {
     expect(loadConfig(fig2, recipeOverrides("paper")).config).toEqual(loadConfig(fig2).config);
     for (const name of Object.keys(RECIPES)) expect(() => loadConfig(fig2, recipeOverrides(name))).not.toThrow();
     expect(loadConfig(fig2).config.training.W_init).toBe("normal");
-    expect(loadConfig(fig2, recipeOverrides("fast")).config.training.W_init).toBe("zeros");
+    const fast = loadConfig(fig2, recipeOverrides("fast")).config.training;
+    expect([fast.W_init, fast.first_epoch_batch_size, fast.batch_size]).toEqual(["zeros", 16, 8]);
+    expect(loadConfig(fig2).config.training.first_epoch_batch_size).toBe(0);
     expect(() => recipeOverrides("turbo")).toThrowError(/--recipe turbo: unknown recipe \(known: paper, fast\)/);
   });
 

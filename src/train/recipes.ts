@@ -12,8 +12,8 @@ export const RECIPES = {
   paper: { description: "the reference's recipe: the config as it is", overrides: [] },
   fast: {
     description:
-      "neural-gnn's: W starts at 0 instead of 𝒩(0, 1) noise, batches of 16 frames (the learning rates are the config's)",
-    overrides: ["training.W_init=zeros", "training.batch_size=16"],
+      "neural-gnn's: W starts at 0 instead of 𝒩(0, 1) noise, batches of 16 frames in epoch 0 (later epochs and the learning rates are the config's)",
+    overrides: ["training.W_init=zeros", "training.first_epoch_batch_size=16"],
   },
 } as const satisfies Record<string, Recipe>;
 

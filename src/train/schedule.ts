@@ -41,9 +41,14 @@ export function clusteringAfter(epoch: number, epochs: number, t: Config["traini
   return epoch % t.sparsity_freq === t.sparsity_freq - 1 && epoch < epochs - 4;
 }
 
-/** The batch size of `epoch` (small_init_batch_size: 1 in epoch 0). */
+/**
+ * The batch size of `epoch`: in epoch 0 first_epoch_batch_size when set (neural-gnn's), else 1 with
+ * small_init_batch_size (the reference's); schedule.batchSize otherwise.
+ */
 export function batchSizeOf(epoch: number, schedule: Schedule, t: Config["training"]): number {
-  return t.small_init_batch_size && epoch === 0 ? 1 : schedule.batchSize;
+  if (epoch !== 0) return schedule.batchSize;
+  if (t.first_epoch_batch_size > 0) return t.first_epoch_batch_size;
+  return t.small_init_batch_size ? 1 : schedule.batchSize;
 }
 
 export function startRates(t: Config["training"]): LearningRates {

@@ -13,7 +13,15 @@ import { ParamSet, initParams } from "../model/params.js";
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
-import { type Schedule, clusteringAfter, isRecording, iterationsPerEpoch, lossCoeffsOf } from "./schedule.js";
+import {
+  type Schedule,
+  batchSizeOf,
+  clusteringAfter,
+  isRecording,
+  iterationsPerEpoch,
+  lossCoeffsOf,
+  makeSchedule,
+} from "./schedule.js";
 import { train } from "./trainer.js";
 
 describe("the reference's training schedule", () => {
@@ -23,6 +31,19 @@ describe("the reference's training schedule", () => {
     expect(rec).toHaveLength(21);
     expect(rec.slice(0, 3)).toEqual([0, 6249, 12499]);
     expect(rec[20]).toBe(124_999);
+  });
+
+  it("takes epoch 0's batch size from first_epoch_batch_size, else small_init_batch_size; later epochs batch_size", () => {
+    const t = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    const sizes = (tt: typeof t) => {
+      const s = makeSchedule(tt, 100_000);
+      return [s.iterationsPerEpoch, ...[0, 1, 9].map((e) => batchSizeOf(e, s, tt))];
+    };
+    expect(sizes(t)).toEqual([125_000, 8, 8, 8]);
+    expect(sizes({ ...t, small_init_batch_size: true })).toEqual([125_000, 1, 8, 8]);
+    // Iterations per epoch still follow batch_size, so epochs 1… are the config's.
+    expect(sizes({ ...t, first_epoch_batch_size: 16 })).toEqual([125_000, 16, 8, 8]);
+    expect(sizes({ ...t, first_epoch_batch_size: 16, small_init_batch_size: true })).toEqual([125_000, 16, 8, 8]);
   });
 
   it("clusters only after epoch 3 of 10 (epoch % 4 == 3 and epoch < n_epochs − 4)", () => {
