@@ -2,12 +2,14 @@
  * The WebAssembly SIMD backend: float32 arrays that live in the engine's shared memory (allocate
  * them with `alloc`), kernels run on all engine threads. MLPs must have widths [nIn, H, …, H, 1]
  * (1 to 16 hidden layers) with H a multiple of 32, and N a multiple of 4 (the Figure 2 model: H = 64,
- * N = 1000). The forward pass writes every hidden layer's activations.
+ * N = 1000). The forward pass writes every hidden layer's activations, except for MLPs [1, H, H, 1]
+ * (psi*), which go through their piecewise-linear form (pwl.ts) unless `piecewise: false`.
  */
 import type { Arr, Backend, MlpShape } from "../backend.js";
 import { EDGE_SAMPLES, blockedEdgeOps } from "../edge.js";
 import type { SirenKernels } from "../siren.js";
 import type { WasmEngine } from "./engine.js";
+import { wasmPwl } from "./pwl.js";
 import { wasmSirenKernels } from "./siren.js";
 
 const BLOCK = 64;
@@ -40,7 +42,27 @@ function assertSupported(why: string | undefined): void {
   if (why) throw new Error(`wasm backend: ${why}`);
 }
 
-export function wasmBackend(engine: WasmEngine): Backend {
+/** grads (the layers' layout) += r, laid out as mlpBackward's reduced sums (dW0T transposed back to [H, nIn]). */
+function addReduced(grads: readonly Arr[], r: Float32Array, nIn: number, H: number, nh: number): void {
+  let e = 0;
+  for (let c = 0; c < nIn; c++) for (let o = 0; o < H; o++) grads[0][o * nIn + c] += r[e++];
+  for (let k = 1; k < 2 * nh + 1; k++) {
+    const g = grads[k];
+    const n = k % 2 === 1 || k === 2 * nh ? H : H * H; // biases and wOut: H; W_a: H·H
+    for (let i = 0; i < n; i++) g[i] += r[e++];
+  }
+  grads[2 * nh + 1][0] += r[e];
+}
+
+export interface WasmBackendOptions {
+  /**
+   * MLPs [1, H, H, 1] (psi*) as the piecewise-linear functions they are (default true; pwl.ts):
+   * the same function, other float32 roundings.
+   */
+  piecewise?: boolean;
+}
+
+export function wasmBackend(engine: WasmEngine, opts: WasmBackendOptions = {}): Backend {
   const scratch = new Map<string, Float32Array>();
   /** A cached engine buffer of at least n floats for `key`. */
   const buf = (key: string, n: number): Float32Array => {
@@ -76,6 +98,7 @@ export function wasmBackend(engine: WasmEngine): Backend {
     return tabBuf.byteOffset + k * MAX_HIDDEN * 4;
   };
   const bar = engine.f32(engine.alloc(64), 16);
+  const pwl = opts.piecewise === false ? undefined : wasmPwl(engine, buf, ptr, bar);
 
   let siren: SirenKernels | undefined;
   const backend: Backend = {
@@ -89,6 +112,10 @@ export function wasmBackend(engine: WasmEngine): Backend {
 
     mlpForward(shape, layers, X, S, acts, y): void {
       const { nIn, H, nh } = check(shape);
+      if (pwl && nIn === 1 && nh === 2) {
+        pwl.forward(layers, H, X, S, y);
+        return;
+      }
       const W0T = transposedW0(layers[0], nIn, H);
       // W_aT [H, H] for the hidden-to-hidden layers a = 1 … nh − 1 (entry 0 unused).
       const WT: Arr[] = [W0T];
@@ -119,6 +146,10 @@ export function wasmBackend(engine: WasmEngine): Backend {
 
     mlpBackward(shape, layers, X, S, acts, dy, grads, dX): void {
       const { nIn, H, nh } = check(shape);
+      if (pwl && nIn === 1 && nh === 2) {
+        addReduced(grads, pwl.backward(layers, H, X, S, dy, dX), 1, H, 2);
+        return;
+      }
       const W0T = transposedW0(layers[0], nIn, H);
       const P = nIn * H + H + (nh - 1) * (H * H + H) + H + 4;
       const nBlocks = Math.ceil(S / BLOCK);
@@ -142,15 +173,7 @@ export function wasmBackend(engine: WasmEngine): Backend {
         bar: ptr(bar),
         nBlocks,
       });
-      // Accumulate into grads (the layers' layout), transposing dW0T back to [H, nIn].
-      let e = 0;
-      for (let c = 0; c < nIn; c++) for (let o = 0; o < H; o++) grads[0][o * nIn + c] += reduced[e++];
-      for (let k = 1; k < 2 * nh + 1; k++) {
-        const g = grads[k];
-        const n = k % 2 === 1 || k === 2 * nh ? H : H * H; // biases and wOut: H; W_a: H·H
-        for (let i = 0; i < n; i++) g[i] += reduced[e++];
-      }
-      grads[2 * nh + 1][0] += reduced[e];
+      addReduced(grads, reduced, nIn, H, nh);
     },
 
     messages(W, P, B, N, M): void {

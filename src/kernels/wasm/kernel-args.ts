@@ -13,6 +13,8 @@ import {
   MlpBackwardArg,
   MlpForwardArg,
   PdeN2StepsArg,
+  PwlBackwardArg,
+  PwlForwardArg,
   SirenBackwardPointsArg,
   SirenBackwardRowsArg,
   SirenForwardArg,
@@ -31,6 +33,8 @@ export const KERNELS = [
   "sirenForward",
   "sirenBackwardPoints",
   "sirenBackwardRows",
+  "pwlForward",
+  "pwlBackward",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -49,6 +53,8 @@ export interface KernelArgs {
   sirenForward: ArgsOf<typeof SirenForwardArg>;
   sirenBackwardPoints: ArgsOf<typeof SirenBackwardPointsArg>;
   sirenBackwardRows: ArgsOf<typeof SirenBackwardRowsArg>;
+  pwlForward: ArgsOf<typeof PwlForwardArg>;
+  pwlBackward: ArgsOf<typeof PwlBackwardArg>;
 }
 
 /** How many arguments this side declares for each kernel. */
@@ -63,6 +69,8 @@ export const DECLARED_COUNTS: Readonly<Record<KernelName, number>> = {
   sirenForward: SirenForwardArg.COUNT,
   sirenBackwardPoints: SirenBackwardPointsArg.COUNT,
   sirenBackwardRows: SirenBackwardRowsArg.COUNT,
+  pwlForward: PwlForwardArg.COUNT,
+  pwlBackward: PwlBackwardArg.COUNT,
 };
 
 /** Each kernel's argument names in slot order. */

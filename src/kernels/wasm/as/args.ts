@@ -71,6 +71,63 @@ export const enum MlpBackwardArg {
   COUNT,
 }
 
+/** The tables of an MLP [1, H, H, 1] as a piecewise-linear function (../../pwl-tables.ts; pwl.ts). */
+export const enum PwlForwardArg {
+  S,
+  H,
+  /** Number of intervals. */
+  nI,
+  /** [H] breakpoints ascending, +inf padded. */
+  t,
+  /** [nI] centres. */
+  c,
+  /** [nI, H] */
+  A,
+  /** [nI, H] */
+  Z,
+  /** [H] */
+  wOut,
+  /** [1] */
+  bOut,
+  /** [S] */
+  X,
+  /** [S] (written) */
+  y,
+  COUNT,
+}
+
+/** Backward through the piecewise-linear form: per-block sums, their sum in block order, the gradients. */
+export const enum PwlBackwardArg {
+  S,
+  H,
+  nI,
+  t,
+  c,
+  A,
+  Z,
+  /** [nI, H] each. */
+  alpha,
+  gamma,
+  mask,
+  /** [H, H] the second layer's weights, rows o. */
+  W1,
+  wOut,
+  X,
+  dy,
+  /** [S] (written when non-zero) */
+  dX,
+  /** [nBlocks, P], P = 2·nI·H + H + 4: U, V [nI, H], dwOut [H], dbOut, pad. */
+  partial,
+  /** [P] */
+  reduced,
+  /** [4H + H·H + 4] (written): dW0, db0, dW1, db1, dwOut, dbOut, pad. */
+  out,
+  bar,
+  /** ceil(S / 1024) */
+  nBlocks,
+  COUNT,
+}
+
 /** M[b, i] = Σ_{j≠i} W[i, j] P[b, j]. */
 export const enum MessagesArg {
   /** Number of frames. */

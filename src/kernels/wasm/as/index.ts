@@ -4,6 +4,7 @@
 export * from "./args";
 export { adam, messages, messagesBackward } from "./model";
 export { mlpBackward, mlpForward } from "./mlp";
+export { pwlBackward, pwlForward } from "./pwl";
 export { pdeN2Steps, tanhInit } from "./simulate";
 export { sirenBackwardPoints, sirenBackwardRows, sirenForward } from "./siren";
 
