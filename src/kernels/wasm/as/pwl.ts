@@ -7,7 +7,7 @@
 //   dW0 = Σ_j m_j ⊙ W1ᵀ (U_j + c_j V_j),    db0 = Σ_j m_j ⊙ W1ᵀ V_j   (m_j: the units active on j).
 
 import { PwlBackwardArg, PwlForwardArg } from "./args";
-import { argI32, argPtr, barrier, hsum, sliceStart } from "./common";
+import { argI32, argPtr, barrier, hsum, relu4, sliceStart } from "./common";
 
 const BLOCK = 1024;
 
@@ -19,11 +19,6 @@ const BLOCK = 1024;
   for (let o: usize = 0; o < Hb; o += 16) n = i32x4.sub(n, f32x4.le(v128.load(t + o), xv));
   const c = i32x4.extract_lane(n, 0) + i32x4.extract_lane(n, 1) + i32x4.extract_lane(n, 2) + i32x4.extract_lane(n, 3);
   return c < nI ? c : nI - 1;
-}
-
-// @ts-ignore: decorator
-@inline function relu4(v: v128): v128 {
-  return f32x4.pmax(f32x4.splat(0), v);
 }
 
 /** y per sample. args: PwlForwardArg (args.ts). */
