@@ -24,22 +24,19 @@ export function wasmPwl(
   ptr: (a: Arr) => number,
   bar: Arr,
 ): WasmPwl {
-  let key: Float32Array | undefined;
-  let tables: PwlTables | undefined;
+  let cached: { key: Float32Array; tables: PwlTables } | undefined;
   /** The tables of these weights (rebuilt when any of W0, b0, W1, b1 changed). */
   const tablesOf = (layers: readonly Arr[], H: number): PwlTables => {
     const parts = layers.slice(0, 4);
-    const n = 3 * H + H * H;
-    let same = tables !== undefined && key !== undefined && key.length === n;
-    for (let p = 0, e = 0; same && p < 4; e += parts[p].length, p++) {
-      const a = parts[p];
-      for (let i = 0; i < a.length; i++) if (a[i] !== key?.[e + i]) same = false;
+    if (cached && sameValues(cached.key, parts)) return cached.tables;
+    const key = new Float32Array(3 * H + H * H);
+    let e = 0;
+    for (const a of parts) {
+      key.set(a, e);
+      e += a.length;
     }
-    if (same && tables) return tables;
-    key = new Float32Array(n);
-    for (let p = 0, e = 0; p < 4; e += parts[p].length, p++) key.set(parts[p], e);
-    tables = pwlTables(buf(`pwl${H}`, pwlFloats(H)), H, layers[0], layers[1], layers[2], layers[3]);
-    return tables;
+    cached = { key, tables: pwlTables(buf(`pwl${H}`, pwlFloats(H)), H, layers[0], layers[1], layers[2], layers[3]) };
+    return cached.tables;
   };
   const tableArgs = (T: PwlTables) => ({ nI: T.nI, t: ptr(T.t), c: ptr(T.c), A: ptr(T.A), Z: ptr(T.Z) });
 
@@ -76,4 +73,15 @@ export function wasmPwl(
       return out;
     },
   };
+}
+
+/** Whether key holds exactly the values of parts, one after the other. */
+function sameValues(key: Float32Array, parts: readonly Arr[]): boolean {
+  let e = 0;
+  for (const a of parts) {
+    if (e + a.length > key.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== key[e + i]) return false;
+    e += a.length;
+  }
+  return e === key.length;
 }
