@@ -49,6 +49,18 @@ describe("OLS fit and R²", () => {
     expect(f.r2).toBeCloseTo(1, 6);
     expect(f.slope).toBeCloseTo(3, 5);
   });
+
+  it("gives olsFit's numbers over the off-diagonal entries exactly, and refuses matrices of the wrong size", () => {
+    const r = new Rng(7, 0);
+    const N = 37;
+    const truth = Float32Array.from({ length: N * N }, () => 0.03 * r.normal());
+    const learned = Float32Array.from(truth, (v) => 20 * v + 0.1 * r.normal());
+    const fast = connectivityFit(learned, truth, N);
+    const slow = olsFit(truth, learned, (k) => k % (N + 1) !== 0);
+    expect(fast).toEqual(slow);
+    expect(fast.r2).toBeGreaterThan(0.5);
+    expect(() => connectivityFit(learned.subarray(1), truth, N)).toThrow(/expected 1369 values, got 1368 learned/);
+  });
 });
 
 describe("statistics helpers", () => {
