@@ -79,10 +79,10 @@ export async function measureConvergence(o: ConvergenceOptions): Promise<Converg
     },
     shouldStop: () => reached,
   });
-  // The model where training stopped: saved at the interrupt, or the epoch's last recording.
-  const it = result.interrupted ? result.iteration - 1 : schedule.iterationsPerEpoch - 1;
+  // The model where training stopped: saved at the interrupt, or at the epoch's end (its last
+  // iteration is a recording only when the iterations are a multiple of 20).
   const p = new ParamSet(o.model.modelShape(data.N, config.graph_model), backend);
-  loadCheckpoint(join(o.outDir, result.interrupted ? interruptedName(0, it) : checkpointName(0, it)), p);
+  loadCheckpoint(join(o.outDir, result.interrupted ? interruptedName(0, result.iteration - 1) : checkpointName(0)), p);
   const truth = truthFor(o.model, o.params, data.W, data.types, data.nTypes);
   const ev = evaluate(backend, p, truth, evalSettings(config, data.xnorm, o.model.correctionGain(o.params)));
   const system = o.model.trueSystem(data.W, data.types, o.params);

@@ -23,6 +23,7 @@ import {
   type EdgeResults,
   type EdgeScoreResults,
   type EvaluationMetrics,
+  iterationsBefore,
   mergeResults,
   readRecordings,
 } from "../run-folder/files.js";
@@ -105,7 +106,7 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     // Training curve and montage (Supp Fig 1) from what training wrote.
     const recs = readRecordings(paths.trainingMetrics).filter((r) => r.W_r2 !== null);
     if (recs.length > 0) {
-      const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => e * summary.schedule.iterationsPerEpoch);
+      const epochs = [...new Set(recs.map((r) => r.epoch))].map((e) => iterationsBefore(summary.schedule, e));
       await save("training_W_r2", () =>
         r2Curve(
           recs.map((r) => ({ iteration: r.total_iterations, r2: r.W_r2 as number })),

@@ -225,7 +225,9 @@ export function buildReport(dir: string): string {
     [
       "training",
       training
-        ? `${training.total_iterations} iterations (${training.schedule.epochs} epochs × ${training.schedule.iterationsPerEpoch}) in ${num(training.seconds, 1)} s`
+        ? `${training.total_iterations} iterations (${training.schedule.epochs} epochs × ${training.schedule.iterationsPerEpoch}${
+            training.schedule.firstEpochIterations === undefined ? "" : `, epoch 0: ${training.schedule.firstEpochIterations}`
+          }) in ${num(training.seconds, 1)} s`
         : "—",
     ],
   ];

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { requireTrainable } from "../config/load.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { clearTrainingOutputs, hasTrainingOutputs } from "../run-folder/checkpoints.js";
+import { epochIterations } from "../run-folder/files.js";
 import { MODEL_FILES } from "../run-folder/layout.js";
 import { requireLossTerms, signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
@@ -84,9 +85,9 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
   const { backend, engine } = await makeBackend(opts.backend ?? "auto", opts.threads, data.N, [shape.psi, shape.phi], log);
   const B0 = batchSizeOf(0, schedule, t);
   const batch = B0 === schedule.batchSize ? `${B0}` : `${schedule.batchSize} (epoch 0: ${B0})`;
-  log(
-    `training: ${schedule.epochs} epochs × ${schedule.iterationsPerEpoch} iterations, batch ${batch}, seed ${seed}, backend ${backend.name}`,
-  );
+  const first = epochIterations(schedule, 0);
+  const iterations = `${schedule.iterationsPerEpoch} iterations${first === schedule.iterationsPerEpoch ? "" : ` (epoch 0: ${first})`}`;
+  log(`training: ${schedule.epochs} epochs × ${iterations}, batch ${batch}, seed ${seed}, backend ${backend.name}`);
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130);
@@ -115,7 +116,7 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
       onEpochStart: (epoch, s) => {
         bar = new ProgressBar(
           `epoch ${epoch} [${epoch + 1}/${s.epochs}]`,
-          s.iterationsPerEpoch,
+          epochIterations(s, epoch),
           "it",
           process.stderr,
           !opts.quiet,

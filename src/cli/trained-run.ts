@@ -43,7 +43,7 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoin
         `train again ("neural-gnn train --force") before evaluating`,
     );
   }
-  const checkpoints = listCheckpoints(paths.models, summary.schedule.iterationsPerEpoch);
+  const checkpoints = listCheckpoints(paths.models, summary.schedule);
   const chosen = checkpoint
     ? { path: checkpoint, name: basename(checkpoint), epoch: -1, totalIterations: Number.NaN }
     : finalCheckpoint(checkpoints);

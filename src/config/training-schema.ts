@@ -18,10 +18,18 @@ export const trainingSchema = z
     small_init_batch_size: bool(true),
     /**
      * neural-gnn extension (not in the reference): the batch size of epoch 0 only; 0 = the
-     * reference's rule (1 with small_init_batch_size, else batch_size). Iterations per epoch still
-     * follow batch_size, so later epochs are the config's. The fast recipe: 16.
+     * reference's rule (1 with small_init_batch_size, else batch_size, for the same iterations).
+     * Epoch 0 then has the iterations of an epoch at this batch size (as many frames as every
+     * epoch); later epochs are the config's.
      */
     first_epoch_batch_size: int(0, { min: 0, max: LIMITS.maxBatchSize }),
+    /**
+     * neural-gnn extension (not in the reference): epoch 0's learning rates as multiples of the
+     * start rates, phi*, psi* and a by first_epoch_learning_rate_scale, W by
+     * first_epoch_learning_rate_W_scale; from epoch 1 on the config's rates. 1 = the reference.
+     */
+    first_epoch_learning_rate_scale: positive(1, { max: 1000 }),
+    first_epoch_learning_rate_W_scale: positive(1, { max: 1000 }),
     embedding_step: count(1000),
     shared_embedding: bool(false),
     embedding_trial: bool(false),

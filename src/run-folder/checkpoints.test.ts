@@ -30,14 +30,19 @@ describe("checkpoint selection", () => {
     expect(sirenFileName("resume.safetensors")).toBe("resume.siren.safetensors");
   });
 
+  const schedule = { epochs: 2, iterationsPerEpoch: 10, batchSize: 8, plotFrequency: 5 };
+
   it("lists checkpoints in training order with true iteration counts", () => {
-    const list = listCheckpoints(dir, 10);
+    const list = listCheckpoints(dir, schedule);
     expect(list.map((c) => c.name.replace(".safetensors", ""))).toEqual(names);
     expect(list.map((c) => c.totalIterations)).toEqual([1, 5, 10, 10, 11, 15, 20, 20]);
+    // Epoch 0 of 12 iterations (first_epoch_batch_size), later epochs of 10.
+    const longer = listCheckpoints(dir, { ...schedule, firstEpochIterations: 12 });
+    expect(longer.map((c) => c.totalIterations)).toEqual([1, 5, 10, 12, 13, 17, 22, 22]);
   });
 
   it("takes the latest intra-epoch checkpoint as final, and the montage columns end with it", () => {
-    const list = listCheckpoints(dir, 10);
+    const list = listCheckpoints(dir, schedule);
     expect(finalCheckpoint(list)?.name).toBe("epoch_1_iter_9.safetensors");
     const cols = montageColumns(list, 4);
     expect(cols.map((c) => c.totalIterations)).toEqual([1, 5, 10, 20]);

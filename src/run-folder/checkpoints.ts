@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { type Schedule, epochIterations, iterationsBefore } from "./files.js";
 import { MODEL_FILES } from "./layout.js";
 
 export interface CheckpointFile {
@@ -18,14 +19,15 @@ export interface CheckpointFile {
 }
 
 /** All checkpoints in `dir`, by training order (an epoch's end file after its last iteration file). */
-export function listCheckpoints(dir: string, iterationsPerEpoch: number): CheckpointFile[] {
+export function listCheckpoints(dir: string, schedule: Schedule): CheckpointFile[] {
   const out: CheckpointFile[] = [];
   for (const name of readdirSync(dir)) {
     const m = name.match(/^epoch_(\d+)_(?:iter_(\d+)|end)\.safetensors$/);
     if (!m) continue;
     const epoch = Number(m[1]);
     const iteration = m[2] === undefined ? undefined : Number(m[2]);
-    const totalIterations = epoch * iterationsPerEpoch + (iteration === undefined ? iterationsPerEpoch : iteration + 1);
+    const totalIterations =
+      iterationsBefore(schedule, epoch) + (iteration === undefined ? epochIterations(schedule, epoch) : iteration + 1);
     out.push({ path: join(dir, name), name, epoch, iteration, totalIterations });
   }
   return out.sort(

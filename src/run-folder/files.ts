@@ -22,8 +22,27 @@ export const scheduleSchema = z.object({
   batchSize: z.number().int().positive(),
   /** Recordings happen after iteration it (0-based, within the epoch) when isRecording(it). */
   plotFrequency: z.number().int().positive(),
+  /** Epoch 0's iterations where they differ from iterationsPerEpoch (first_epoch_batch_size). */
+  firstEpochIterations: z.number().int().positive().optional(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** The iterations of `epoch`. */
+export function epochIterations(s: Schedule, epoch: number): number {
+  return epoch === 0 && s.firstEpochIterations !== undefined ? s.firstEpochIterations : s.iterationsPerEpoch;
+}
+
+/** The iterations of the epochs before `epoch`. */
+export function iterationsBefore(s: Schedule, epoch: number): number {
+  return epoch <= 0 ? 0 : epochIterations(s, 0) + (epoch - 1) * s.iterationsPerEpoch;
+}
+
+/** The recording period of `epoch`: Niter // 20 of its iterations (21 recordings an epoch). */
+export function plotFrequencyOf(s: Schedule, epoch: number): number {
+  return epoch === 0 && s.firstEpochIterations !== undefined
+    ? Math.max(1, Math.floor(s.firstEpochIterations / 20))
+    : s.plotFrequency;
+}
 
 /** One line of models/metrics.jsonl. */
 export const recordingSchema = z.object({

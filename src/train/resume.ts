@@ -3,6 +3,9 @@
  * parameters, Adam's moments (tensors) and everything else that decides the numbers (JSON
  * metadata), so that a resumed run continues bit for bit as an uninterrupted one.
  */
+import { createHash } from "node:crypto";
+import type { Config } from "../config/schema.js";
+import { trainingSchema } from "../config/training-schema.js";
 import type { RngState } from "../core/rng.js";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.js";
 import type { Adam, LearningRates } from "../model/adam.js";
@@ -32,6 +35,32 @@ export interface ResumeState {
   trainingHash?: string;
   clustering: ClusteringRecord[];
   epochLosses: number[];
+}
+
+/**
+ * neural-gnn's own training keys, in the order versions added them. One at its default is left
+ * out of the training hash, so that adding a key does not stop runs saved before it from resuming.
+ */
+const EXTENSION_KEYS = [
+  "W_init",
+  "first_epoch_batch_size",
+  "first_epoch_learning_rate_scale",
+  "first_epoch_learning_rate_W_scale",
+] as const;
+
+/**
+ * The hashes of the training section that a run with these settings may have saved: [0] is this
+ * version's (extension keys at their defaults left out), [k] that of the versions that knew the
+ * first k extension keys and hashed them always.
+ */
+export function trainingHashes(training: Config["training"]): string[] {
+  const defaults = trainingSchema.parse({}) as Record<string, unknown>;
+  const all = training as unknown as Record<string, unknown>;
+  return EXTENSION_KEYS.map((_, k) => k).map((k) => {
+    const omit = new Set<string>(EXTENSION_KEYS.filter((key, i) => i >= k && all[key] === defaults[key]));
+    const kept = Object.fromEntries(Object.entries(all).filter(([key]) => !omit.has(key)));
+    return createHash("sha256").update(JSON.stringify(kept)).digest("hex").slice(0, 16);
+  });
 }
 
 /** The tensor sets of the resume state, with their name prefixes: parameters and Adam's moments. */

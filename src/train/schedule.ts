@@ -18,15 +18,25 @@ export function iterationsPerEpoch(nFrames: number, augmentation: number, batchS
   return Math.floor(Math.floor((nFrames * augmentation) / batchSize) * 0.2);
 }
 
-/** The schedule of a config on `nFrames` usable frames; `epochs` and `perEpoch` override the config's. */
+/**
+ * The schedule of a config on `nFrames` usable frames; `epochs` and `perEpoch` override the
+ * config's (perEpoch: every epoch). With first_epoch_batch_size (neural-gnn's), epoch 0 has the
+ * iterations of an epoch at that batch size: every epoch sees as many frames.
+ */
 export function makeSchedule(t: Config["training"], nFrames: number, epochs?: number, perEpoch?: number): Schedule {
-  const niter = perEpoch ?? iterationsPerEpoch(nFrames, t.data_augmentation_loop, t.batch_size);
-  if (niter < 1) throw new Error(`iterations per epoch = ${niter}: the dataset is too small for batch size ${t.batch_size}`);
+  const count = (batch: number) => {
+    const n = perEpoch ?? iterationsPerEpoch(nFrames, t.data_augmentation_loop, batch);
+    if (n < 1) throw new Error(`iterations per epoch = ${n}: the dataset is too small for batch size ${batch}`);
+    return n;
+  };
+  const niter = count(t.batch_size);
+  const first = t.first_epoch_batch_size > 0 ? count(t.first_epoch_batch_size) : niter;
   return {
     epochs: epochs ?? t.n_epochs,
     iterationsPerEpoch: niter,
     batchSize: t.batch_size,
     plotFrequency: Math.max(1, Math.floor(niter / 20)),
+    ...(first !== niter ? { firstEpochIterations: first } : {}),
   };
 }
 
@@ -60,16 +70,25 @@ export function startRates(t: Config["training"]): LearningRates {
   };
 }
 
+/** Epoch 0's rates: the start rates, times first_epoch_learning_rate_W_scale (W) and _scale (the others). */
+export function firstEpochRates(t: Config["training"]): LearningRates {
+  const r = startRates(t);
+  const s = t.first_epoch_learning_rate_scale;
+  return { W: r.W * t.first_epoch_learning_rate_W_scale, a: r.a * s, phi: r.phi * s, psi: r.psi * s };
+}
+
 /**
- * The rates after an epoch end: after a clustering step with fix_cluster_embedding, psi* and a are
- * frozen for one epoch; otherwise their start rates come back (W and phi* keep theirs).
+ * The rates after `epoch` ends: after a clustering step with fix_cluster_embedding, psi* and a are
+ * frozen for one epoch; otherwise their start rates come back (W and phi* keep theirs, which are
+ * the start rates again after epoch 0's first_epoch scales).
  */
-export function ratesAfterEpoch(rates: LearningRates, t: Config["training"], clustered: boolean): LearningRates {
+export function ratesAfterEpoch(rates: LearningRates, t: Config["training"], clustered: boolean, epoch: number): LearningRates {
+  const kept = epoch === 0 ? { ...rates, W: t.learning_rate_W_start, phi: t.learning_rate_start } : rates;
   return clustered && t.fix_cluster_embedding
-    ? { ...rates, psi: FROZEN_LR, a: FROZEN_LR }
+    ? { ...kept, psi: FROZEN_LR, a: FROZEN_LR }
     : clustered
-      ? rates
-      : { ...rates, psi: t.learning_rate_start, a: t.learning_rate_embedding_start };
+      ? kept
+      : { ...kept, psi: t.learning_rate_start, a: t.learning_rate_embedding_start };
 }
 
 /**

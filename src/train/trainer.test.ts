@@ -4,12 +4,14 @@ import { describe, expect, it } from "vitest";
 import { ROOT, UPSTREAM_CONFIGS, allclose, nativeOrWarn, tempDir, useEngines } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
 import { Rng } from "../core/rng.js";
+import { readSafetensors } from "../io/safetensors.js";
 import type { Backend } from "../kernels/backend.js";
 import { nativeBackend } from "../kernels/native/backend.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { wasmBackend } from "../kernels/wasm/backend.js";
 import { loadCheckpoint } from "../model/checkpoint.js";
 import { ParamSet, initParams } from "../model/params.js";
+import { epochIterations, iterationsBefore, plotFrequencyOf } from "../run-folder/files.js";
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
@@ -17,10 +19,13 @@ import {
   type Schedule,
   batchSizeOf,
   clusteringAfter,
+  firstEpochRates,
   isRecording,
   iterationsPerEpoch,
   lossCoeffsOf,
   makeSchedule,
+  ratesAfterEpoch,
+  startRates,
 } from "./schedule.js";
 import { train } from "./trainer.js";
 
@@ -41,9 +46,41 @@ describe("the reference's training schedule", () => {
     };
     expect(sizes(t)).toEqual([125_000, 8, 8, 8]);
     expect(sizes({ ...t, small_init_batch_size: true })).toEqual([125_000, 1, 8, 8]);
-    // Iterations per epoch still follow batch_size, so epochs 1… are the config's.
     expect(sizes({ ...t, first_epoch_batch_size: 16 })).toEqual([125_000, 16, 8, 8]);
     expect(sizes({ ...t, first_epoch_batch_size: 16, small_init_batch_size: true })).toEqual([125_000, 16, 8, 8]);
+  });
+
+  it("gives epoch 0 at first_epoch_batch_size the iterations of an epoch at that batch size (as many frames)", () => {
+    const t = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    const s = makeSchedule({ ...t, first_epoch_batch_size: 64 }, 100_000);
+    expect(s).toEqual({
+      epochs: 10,
+      iterationsPerEpoch: 125_000,
+      batchSize: 8,
+      plotFrequency: 6250,
+      firstEpochIterations: 15_625,
+    });
+    expect([0, 1, 9].map((e) => [epochIterations(s, e), plotFrequencyOf(s, e), iterationsBefore(s, e)])).toEqual([
+      [15_625, 781, 0],
+      [125_000, 6250, 15_625],
+      [125_000, 6250, 15_625 + 8 * 125_000],
+    ]);
+    // The reference's epochs (no firstEpochIterations in the schedule: older run folders read the same),
+    // and an explicit number of iterations per epoch applies to epoch 0 too.
+    expect(makeSchedule({ ...t, first_epoch_batch_size: 8 }, 100_000)).toEqual(makeSchedule(t, 100_000));
+    expect(makeSchedule({ ...t, first_epoch_batch_size: 64 }, 100_000, 1, 300).firstEpochIterations).toBeUndefined();
+  });
+
+  it("scales epoch 0's learning rates by the first_epoch_learning_rate keys, and gives the config's after it", () => {
+    const t = loadConfig(join(ROOT, "configs", "signal_fig_2.yaml")).config.training;
+    expect(firstEpochRates(t)).toEqual(startRates(t));
+    const s = { ...t, first_epoch_learning_rate_scale: 4, first_epoch_learning_rate_W_scale: 2 };
+    expect(firstEpochRates(s)).toEqual({ W: 2e-3, phi: 2e-3, psi: 2e-3, a: 3e-3 });
+    expect(ratesAfterEpoch(firstEpochRates(s), s, false, 0)).toEqual(startRates(t));
+    // After the clustering step with fix_cluster_embedding psi* and a are frozen; W and phi* keep theirs.
+    const frozen = ratesAfterEpoch(startRates(t), t, true, 3);
+    expect(frozen).toEqual({ ...startRates(t), psi: 1e-12, a: 1e-12 });
+    expect(ratesAfterEpoch(frozen, t, false, 4)).toEqual(startRates(t));
   });
 
   it("clusters only after epoch 3 of 10 (epoch % 4 == 3 and epoch < n_epochs − 4)", () => {
@@ -164,6 +201,56 @@ describe("training loop", () => {
     expect(metrics(b)).toEqual(metrics(a));
     // The same files as the uninterrupted run: the model saved at the interrupt is gone.
     expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+  });
+
+  it("trains epoch 0 at the first_epoch_learning_rate scales, later epochs at the config's rates", async () => {
+    const scaled = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+      "graph_model.hidden_dim=8",
+      "graph_model.hidden_dim_update=8",
+      "training.first_epoch_learning_rate_scale=4",
+      "training.first_epoch_learning_rate_W_scale=2",
+    ]).config;
+    const t = scaled.training;
+    const ratesAt = async (stopAfter: number) => {
+      const dir = tempDir("ngnn-train-lr-");
+      let polls = 0;
+      await run(dir, { config: scaled, shouldStop: () => ++polls >= stopAfter });
+      return JSON.parse(readSafetensors(join(dir, "resume.safetensors")).metadata.state).rates;
+    };
+    expect(await ratesAt(10)).toEqual(firstEpochRates(t));
+    expect(firstEpochRates(t).W).toBeCloseTo(2 * t.learning_rate_W_start, 15);
+    expect(await ratesAt(30)).toEqual(startRates(t));
+    // The scales change the numbers of epoch 0.
+    const [a, b] = [tempDir("ngnn-train-lr-a-"), tempDir("ngnn-train-lr-b-")];
+    const one: Schedule = { ...schedule, epochs: 1 };
+    await run(a, { schedule: one });
+    await run(b, { schedule: one, config: scaled });
+    expect(readFileSync(join(a, checkpointName(0))).equals(readFileSync(join(b, checkpointName(0))))).toBe(false);
+  });
+
+  it("runs epoch 0 for firstEpochIterations at first_epoch_batch_size, and resumes in it exactly", async () => {
+    const config = loadConfig(join(ROOT, "configs", "quick.yaml"), [
+      "graph_model.hidden_dim=8",
+      "graph_model.hidden_dim_update=8",
+      "training.first_epoch_batch_size=2",
+    ]).config;
+    const twoPart: Schedule = { ...schedule, epochs: 2, firstEpochIterations: 40 };
+    const a = tempDir("ngnn-train-e0-a-");
+    const full = await run(a, { config, schedule: twoPart });
+    expect(full.totalIterations).toBe(60);
+    const recs = metrics(a);
+    // 21 recordings in epoch 0 (every 2 iterations), 5 in epoch 1 (every 5).
+    expect(recs.filter((r) => r.epoch === 0).map((r) => r.iteration)).toEqual([
+      0,
+      ...Array.from({ length: 20 }, (_, k) => 2 * k + 1),
+    ]);
+    expect(recs.filter((r) => r.epoch === 1).map((r) => r.total_iterations)).toEqual([41, 45, 50, 55, 60]);
+    const b = tempDir("ngnn-train-e0-b-");
+    let polls = 0;
+    expect((await run(b, { config, schedule: twoPart, shouldStop: () => ++polls >= 25 })).interrupted).toBe(true);
+    expect((await run(b, { config, schedule: twoPart, resume: true })).totalIterations).toBe(60);
+    expect(readFileSync(join(b, checkpointName(1))).equals(readFileSync(join(a, checkpointName(1))))).toBe(true);
+    expect(metrics(b)).toEqual(metrics(a));
   });
 
   it("is deterministic and refuses to resume with different settings", async () => {

@@ -5,7 +5,6 @@
  * psi* and a, and a fresh Adam state. Schedule: schedule.ts; resume state: resume.ts; clustering
  * step: clustering-step.ts; the files written: run-folder/.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
@@ -24,6 +23,8 @@ import {
   type Recording,
   type TrainingSummary,
   appendRecording,
+  epochIterations,
+  plotFrequencyOf,
   truncateRecordings,
   writeClustering,
   writeTrainingSummary,
@@ -33,15 +34,15 @@ import type { SignalModel } from "../signal/signal-model.js";
 import { clusteringCurves, clusteringStep, describeClustering } from "./clustering-step.js";
 import type { TrainingData } from "./data.js";
 import { loadOmegaLearner, omegaSourceOf, saveOmegaLearner } from "./external-input.js";
-import { type ResumeState, loadResume, saveResume } from "./resume.js";
+import { type ResumeState, loadResume, saveResume, trainingHashes } from "./resume.js";
 import {
   type Schedule,
   batchSizeOf,
   clusteringAfter,
+  firstEpochRates,
   isRecording,
   lossCoeffsOf,
   ratesAfterEpoch,
-  startRates,
 } from "./schedule.js";
 
 export interface TrainProgress {
@@ -114,15 +115,10 @@ function freshState(opts: TrainOptions, adam: Adam, rng: Rng): ResumeState {
     N: opts.data.N,
     seed: opts.seed,
     dataFingerprint: opts.info.data_fingerprint,
-    trainingHash: trainingHash(opts.config),
+    trainingHash: trainingHashes(opts.config.training)[0],
     clustering: [],
     epochLosses: [],
   };
-}
-
-/** A short hash of the training section (recipe, learning rates, regularisers, …). */
-function trainingHash(config: Config): string {
-  return createHash("sha256").update(JSON.stringify(config.training)).digest("hex").slice(0, 16);
 }
 
 /** Refuse a resume state saved with other settings or other data. */
@@ -135,7 +131,7 @@ function checkResumable(path: string, st: ResumeState, opts: TrainOptions): void
         `this one has N = ${data.N}, seed ${seed}, schedule ${JSON.stringify(schedule)}. Resume with the same settings.`,
     );
   }
-  if (st.trainingHash && st.trainingHash !== trainingHash(opts.config)) {
+  if (st.trainingHash && !trainingHashes(opts.config.training).includes(st.trainingHash)) {
     throw new Error(
       `${path}: the saved run had other training settings (a different recipe or --set training.…); resume with the same settings`,
     );
@@ -163,7 +159,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const p = new ParamSet(opts.model.modelShape(N, config.graph_model), backend);
   const grad = new ParamSet(p.shape, backend);
-  const adam = new Adam(backend, p, startRates(t));
+  const adam = new Adam(backend, p, firstEpochRates(t));
   // training_single_type: a is a constant (ones from initParams), fed to phi* and saved, never trained.
   if (t.training_single_type) adam.fixed.add("a");
   const rng = new Rng(opts.seed, STREAMS.batches);
@@ -218,18 +214,20 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     saveResume(resumePath, p, adam, s);
   };
   let lastR2: number | null = lastRecording?.W_r2 ?? null;
-  const liveEvery = Math.max(1, Math.floor(schedule.iterationsPerEpoch / 200));
   let lastYield = performance.now();
 
   for (; st.epoch < schedule.epochs; st.epoch++, st.iteration = 0, st.epochPredSum = 0) {
     const epoch = st.epoch;
     const B = batchSizeOf(epoch, schedule, t);
+    const niter = epochIterations(schedule, epoch);
+    const plotFrequency = plotFrequencyOf(schedule, epoch);
+    const liveEvery = Math.max(1, Math.floor(niter / 200));
     const { ws, X, Y } = workspace(B);
     // Derived from the config, the epoch and the data: nothing to save for a resume.
     const coeffs = lossCoeffsOf(epoch, t, data.xnorm);
     opts.onEpochStart?.(epoch, schedule);
     const ks = new Array<number>(B);
-    for (; st.iteration < schedule.iterationsPerEpoch; st.iteration++) {
+    for (; st.iteration < niter; st.iteration++) {
       const it = st.iteration;
       for (let b = 0; b < B; b++) ks[b] = rng.int(frameRange);
       fillBatch(data, ks, X, Y);
@@ -246,7 +244,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       st.epochPredSum += loss.pred;
       st.sinceLossSum += loss.total;
       st.sinceCount++;
-      if (isRecording(it, schedule.plotFrequency)) {
+      if (isRecording(it, plotFrequency)) {
         lastR2 = wR2();
         lastRecording = {
           epoch,
@@ -269,7 +267,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
-      if (opts.shouldStop?.() && it + 1 < schedule.iterationsPerEpoch) {
+      if (opts.shouldStop?.() && it + 1 < niter) {
         st.iteration = it + 1;
         // Saved under a name of its own, so that the checkpoints stay those of an uninterrupted run.
         save(interruptedName(epoch, it), epoch, it);
@@ -305,7 +303,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       st.clustering.push(c);
       writeClustering(join(outDir, clusteringName(epoch)), c);
     }
-    adam.rates = ratesAfterEpoch(adam.rates, t, clustered);
+    adam.rates = ratesAfterEpoch(adam.rates, t, clustered, epoch);
     adam.reset();
     saveState({ ...snapshot(), epoch: epoch + 1, iteration: 0, epochPredSum: 0 });
     writeTrainingSummary(join(outDir, MODEL_FILES.summary), summary());
