@@ -15,8 +15,14 @@ describe("training recipes", () => {
     for (const name of Object.keys(RECIPES)) expect(() => loadConfig(fig2, recipeOverrides(name))).not.toThrow();
     expect(loadConfig(fig2).config.training.W_init).toBe("normal");
     const fast = loadConfig(fig2, recipeOverrides("fast")).config.training;
-    expect([fast.W_init, fast.first_epoch_batch_size, fast.batch_size]).toEqual(["zeros", 16, 8]);
-    expect(loadConfig(fig2).config.training.first_epoch_batch_size).toBe(0);
+    expect([fast.W_init, fast.first_epoch_batch_size, fast.batch_size]).toEqual(["zeros", 64, 8]);
+    expect([fast.first_epoch_learning_rate_scale, fast.first_epoch_learning_rate_W_scale]).toEqual([8, 1]);
+    const paper = loadConfig(fig2).config.training;
+    expect([
+      paper.first_epoch_batch_size,
+      paper.first_epoch_learning_rate_scale,
+      paper.first_epoch_learning_rate_W_scale,
+    ]).toEqual([0, 1, 1]);
     expect(() => recipeOverrides("turbo")).toThrowError(/--recipe turbo: unknown recipe \(known: paper, fast\)/);
   });
 
