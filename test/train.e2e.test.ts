@@ -174,6 +174,24 @@ describe("neural-gnn train on the quick default", () => {
     expect(cli(["train", "--runs", own, "--data", data, "-q"]).stderr).toMatch(/no dataset\.json \(not a dataset folder\)/);
   });
 
+  it("--recipe fast: epoch 0 of 375 iterations of 64 frames, then the config's; plot reads its checkpoints", async () => {
+    const own = copyOfRuns();
+    const t = await cliAsync(["train", "--runs", own, "--recipe", "fast", "--force", "--epochs", "2"]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/training: 2 epochs × 3000 iterations \(epoch 0: 375\), batch 8 \(epoch 0: 64\)/);
+    const m = readMetrics(join(own, "quick", "models"));
+    // Recorded every 375 // 20 = 18 iterations in epoch 0; epoch 1 counts on from 375.
+    const epoch0 = m.filter((r) => r.epoch === 0).map((r) => r.iteration);
+    expect(epoch0).toEqual([0, ...Array.from({ length: 20 }, (_, k) => 18 * k + 17)]);
+    expect(m.find((r) => r.epoch === 1)).toMatchObject({ iteration: 0, total_iterations: 376 });
+    expect(m[m.length - 1]).toMatchObject({ epoch: 1, iteration: 2999, total_iterations: 3375 });
+    expect(m[m.length - 1].W_r2).toBeGreaterThan(0.9);
+    const p = await cliAsync(["plot", "--runs", own, "-q"]);
+    expect(p.status, p.stderr).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(own, "quick", "results", "metrics.json"), "utf8"));
+    expect(metrics).toMatchObject({ checkpoint: expect.stringMatching(/epoch_1_iter_2999/), total_iterations: 3375 });
+  }, 120_000);
+
   it("trains and plots without ground truth, skipping what needs it", async () => {
     const data = join(tmp.fresh(), "data");
     cpSync(join(runs, "quick", "data"), data, { recursive: true });
