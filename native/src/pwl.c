@@ -6,6 +6,7 @@
  * each one (m: the active units). Computed in float64, stored in float32:
  *   A_j = A,  Z_j = A c_j + B (z2 at the centre c_j),  alpha_j = w0 ⊙ m,  gamma_j = (w0 c_j + b0) ⊙ m.
  * Centres: midpoints of the finite intervals, the end breakpoints for the two unbounded ones.
+ * src/kernels/pwl-tables.ts builds the same tables for the wasm backend: change both together.
  */
 #include "pwl.h"
 
