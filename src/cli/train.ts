@@ -85,8 +85,8 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
   const { backend, engine } = await makeBackend(opts.backend ?? "auto", opts.threads, data.N, [shape.psi, shape.phi], log);
   const B0 = batchSizeOf(0, schedule, t);
   const batch = B0 === schedule.batchSize ? `${B0}` : `${schedule.batchSize} (epoch 0: ${B0})`;
-  const first = epochIterations(schedule, 0);
-  const iterations = `${schedule.iterationsPerEpoch} iterations${first === schedule.iterationsPerEpoch ? "" : ` (epoch 0: ${first})`}`;
+  const first = schedule.firstEpochIterations;
+  const iterations = `${schedule.iterationsPerEpoch} iterations${first === undefined ? "" : ` (epoch 0: ${first})`}`;
   log(`training: ${schedule.epochs} epochs × ${iterations}, batch ${batch}, seed ${seed}, backend ${backend.name}`);
   let stop = false;
   const onSigint = () => {

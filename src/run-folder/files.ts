@@ -37,11 +37,14 @@ export function iterationsBefore(s: Schedule, epoch: number): number {
   return epoch <= 0 ? 0 : epochIterations(s, 0) + (epoch - 1) * s.iterationsPerEpoch;
 }
 
-/** The recording period of `epoch`: Niter // 20 of its iterations (21 recordings an epoch). */
+/** The recording period of an epoch of `iterations`: Niter // 20 (21 recordings an epoch), at least 1. */
+export function recordingPeriod(iterations: number): number {
+  return Math.max(1, Math.floor(iterations / 20));
+}
+
+/** The recording period of `epoch`. */
 export function plotFrequencyOf(s: Schedule, epoch: number): number {
-  return epoch === 0 && s.firstEpochIterations !== undefined
-    ? Math.max(1, Math.floor(s.firstEpochIterations / 20))
-    : s.plotFrequency;
+  return epoch === 0 && s.firstEpochIterations !== undefined ? recordingPeriod(s.firstEpochIterations) : s.plotFrequency;
 }
 
 /** One line of models/metrics.jsonl. */

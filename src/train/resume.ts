@@ -56,7 +56,7 @@ const EXTENSION_KEYS = [
 export function trainingHashes(training: Config["training"]): string[] {
   const defaults = trainingSchema.parse({}) as Record<string, unknown>;
   const all = training as unknown as Record<string, unknown>;
-  return EXTENSION_KEYS.map((_, k) => k).map((k) => {
+  return EXTENSION_KEYS.map((_, k) => {
     const omit = new Set<string>(EXTENSION_KEYS.filter((key, i) => i >= k && all[key] === defaults[key]));
     const kept = Object.fromEntries(Object.entries(all).filter(([key]) => !omit.has(key)));
     return createHash("sha256").update(JSON.stringify(kept)).digest("hex").slice(0, 16);

@@ -6,7 +6,7 @@
 import type { Config } from "../config/schema.js";
 import type { LearningRates } from "../model/adam.js";
 import type { LossCoeffs } from "../model/regularisers.js";
-import type { Schedule } from "../run-folder/files.js";
+import { type Schedule, recordingPeriod } from "../run-folder/files.js";
 
 export type { Schedule };
 
@@ -35,7 +35,7 @@ export function makeSchedule(t: Config["training"], nFrames: number, epochs?: nu
     epochs: epochs ?? t.n_epochs,
     iterationsPerEpoch: niter,
     batchSize: t.batch_size,
-    plotFrequency: Math.max(1, Math.floor(niter / 20)),
+    plotFrequency: recordingPeriod(niter),
     ...(first !== niter ? { firstEpochIterations: first } : {}),
   };
 }
