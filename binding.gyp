@@ -1,8 +1,11 @@
 # The native backend (native/src): one static library per instruction set, each compiled with its
 # own flags, linked into one addon that picks the table the CPU runs (native/src/cpu.c).
-# Built by scripts/build-native.mjs (npm's install script); see README "Development".
+# Built by scripts/build-native.mjs (npm's install script); see README "Development". It sets
+# ngnn_avx512e=1 where SIMDe's headers are installed: a test-only table, the AVX-512 source on
+# emulated AVX-512 (native/src/isa_avx512e.c).
 {
   "variables": {
+    "ngnn_avx512e%": 0,
     "ngnn_cflags": ["-std=gnu11", "-O3", "-fPIC", "-ffp-contract=off", "-fno-math-errno", "-Wno-psabi"]
   },
   "targets": [
@@ -27,7 +30,8 @@
       "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)"] },
       "dependencies": ["ngnn_generic", "ngnn_generic16"],
       "conditions": [
-        ["target_arch == 'x64'", { "dependencies": ["ngnn_avx2", "ngnn_avx512"] }]
+        ["target_arch == 'x64'", { "dependencies": ["ngnn_avx2", "ngnn_avx512"] }],
+        ["target_arch == 'x64' and ngnn_avx512e == 1", { "dependencies": ["ngnn_avx512e"], "defines": ["NGNN_HAVE_AVX512E"] }]
       ]
     }
   ],
@@ -49,6 +53,20 @@
             "sources": ["native/src/isa_avx512.c"],
             "cflags": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma", "-mpopcnt"],
             "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx512f", "-mavx2", "-mfma", "-mpopcnt"] }
+          }
+        ]
+      }
+    ],
+    [
+      "target_arch == 'x64' and ngnn_avx512e == 1",
+      {
+        "targets": [
+          {
+            "target_name": "ngnn_avx512e",
+            "type": "static_library",
+            "sources": ["native/src/isa_avx512e.c"],
+            "cflags": ["<@(ngnn_cflags)", "-mavx2", "-mfma", "-mpopcnt"],
+            "xcode_settings": { "OTHER_CFLAGS": ["<@(ngnn_cflags)", "-mavx2", "-mfma", "-mpopcnt"] }
           }
         ]
       }

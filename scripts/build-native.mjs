@@ -58,24 +58,46 @@ if (!runs("make", ["--version"])) off("make not found");
 const cc = process.env.CC || "cc";
 if (!runs(cc, ["--version"])) off(`no working C compiler ("${cc}")`);
 
+// SIMDe's AVX-512F headers (optional): with them the addon also gets the test-only avx512e table.
+const simde =
+  process.env.NEURAL_GNN_AVX512E !== "0" &&
+  spawnSync(cc, ["-E", "-x", "c", "-", "-o", "/dev/null"], {
+    input: "#include <simde/x86/avx512.h>\n",
+    stdio: ["pipe", "ignore", "ignore"],
+  }).status === 0;
+
 const t0 = Date.now();
 let output = "";
-for (const step of [["configure"], ["build", "-j", "max"]]) {
-  const env = { ...process.env, npm_config_nodedir: nodedir }; // npm's setting would override --nodedir
-  const r = spawnSync(process.execPath, [nodeGyp, ...step, `--nodedir=${nodedir}`], { cwd: root, encoding: "utf8", env });
-  output += `$ node-gyp ${step.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}\n`;
-  writeFileSync(log, output);
-  if (r.status !== 0) {
-    const lines = output.split("\n").filter((l) => !/^gyp info/.test(l));
-    const first = lines.find((l) => /error/i.test(l) && !/^gyp ERR!/.test(l)) ?? lines.find((l) => /^gyp ERR!/.test(l)) ?? "";
-    const what =
-      first
-        .replace(/^gyp ERR!\s*/, "")
-        .trim()
-        .slice(0, 160) || "see the log";
-    off(`node-gyp ${step[0]} failed: ${what}; log in build/native-build.log`);
+
+/** node-gyp configure + build, its output appended to the log; the first failing step's error line, or null. */
+function nodeGypBuild(avx512e) {
+  for (const step of [
+    ["configure", "--", `-Dngnn_avx512e=${avx512e ? 1 : 0}`],
+    ["build", "-j", "max"],
+  ]) {
+    const env = { ...process.env, npm_config_nodedir: nodedir }; // npm's setting would override --nodedir
+    const args = [nodeGyp, step[0], `--nodedir=${nodedir}`, ...step.slice(1)];
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env });
+    const out = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}\n`;
+    output += `$ node-gyp ${step.join(" ")}\n${out}`;
+    writeFileSync(log, output);
+    if (r.status !== 0) {
+      const lines = out.split("\n").filter((l) => !/^gyp info/.test(l));
+      const first = lines.find((l) => /error/i.test(l) && !/^gyp ERR!/.test(l)) ?? lines.find((l) => /^gyp ERR!/.test(l)) ?? "";
+      const what =
+        first
+          .replace(/^gyp ERR!\s*/, "")
+          .trim()
+          .slice(0, 160) || "see the log";
+      return `node-gyp ${step[0]} failed: ${what}; log in build/native-build.log`;
+    }
   }
+  return null;
 }
+
+// The test-only table must never cost the backend: when the build with it fails, build without.
+const failed = simde && nodeGypBuild(true) === null ? null : nodeGypBuild(false);
+if (failed) off(failed);
 
 // Load it once in a fresh process: a library that builds but does not load is as good as none.
 const probe = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.stringify(addon)}).info().isas.join(","))`], {

@@ -152,7 +152,7 @@ typedef struct {
 typedef void (*ngnn_task)(void *ctx, int tid, int nth);
 
 typedef struct {
-  const char *name; /* "avx512", "avx2", "generic", "generic16" */
+  const char *name; /* "avx512", "avx2", "generic", "generic16", "avx512e" */
   int lanes;
   ngnn_task mlp_forward;       /* ngnn_mlp: y, A[1 … nh−1] */
   ngnn_task mlp_backward;      /* ngnn_mlp: partial, dX */
@@ -174,6 +174,9 @@ extern const ngnn_table ngnn_table_generic16;
 #if defined(__x86_64__) || defined(_M_X64)
 extern const ngnn_table ngnn_table_avx2;
 extern const ngnn_table ngnn_table_avx512;
+#endif
+#if defined(NGNN_HAVE_AVX512E)
+extern const ngnn_table ngnn_table_avx512e; /* isa_avx512e.c: a test path */
 #endif
 
 /** [start, end) of the tid-th of nth near-equal slices of 0..n, boundaries multiples of align. */

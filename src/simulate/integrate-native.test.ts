@@ -61,13 +61,16 @@ function simulate(
   return { X, Y, x: Float32Array.from(integ.state()) };
 }
 
-describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
+const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+
+// Every kernel set the CPU runs (the generated data are the same bytes on every machine).
+describe.skipIf(!("addon" in loaded)).each(ISAS)("PDE_N2 on the native addon, %s kernels", (isa) => {
   const engines = useEngines();
   const handles: object[] = [];
   const addon = "addon" in loaded ? loaded.addon : undefined!;
   /** A native integrator on `threads` threads, every step split over all of them. */
   const native = (threads: number, noise: number, omega = false) => {
-    const h = addon.create(threads, "", true, true).handle;
+    const h = addon.create(threads, isa, true, true).handle;
     handles.push(h);
     return (W: Float32Array, p: NeuronParams, x0: Float32Array) =>
       new NativePdeN2Integrator(addon, h, W, p, x0, 64, 0.01, noise, omega);
@@ -117,7 +120,9 @@ describe.skipIf(!("addon" in loaded))("PDE_N2 on the native addon", () => {
       expect(nat.x).toEqual(wasm.x);
     }
   });
+});
 
+describe.skipIf(!("addon" in loaded))("the simulation engine", () => {
   it("is what generate uses for N a multiple of 4, and the WebAssembly engine otherwise", async () => {
     const a = await openPdeN2Engine(64, 2);
     const b = await openPdeN2Engine(62, 2);

@@ -13,7 +13,10 @@ type Handle = object;
 
 /** The addon's functions; shapes and semantics as the Backend ops (src/kernels/backend.ts). */
 export interface NativeAddon {
-  /** The kernel sets this CPU runs, best first ("avx512", "avx2", "generic"; "generic16", portable code at 16 lanes, is for tests). */
+  /**
+   * The kernel sets this CPU runs, best first ("avx512", "avx2", "generic"), then the test paths
+   * "generic16" (portable code at 16 lanes) and, where built, "avx512e" (AVX-512 code on SIMDe).
+   */
   info(): { isas: string[] };
   /**
    * A backend with its own pool of `threads` threads, on kernel set `isa` ("" = the best); with

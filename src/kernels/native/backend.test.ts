@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { allclose, fdRelativeErrors, nativeOrWarn, randomProblem as setup } from "../../../test/helpers.js";
 import { Rng } from "../../core/rng.js";
@@ -219,7 +220,20 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
   });
 });
 
+/** Whether the C compiler finds SIMDe's AVX-512F header (what scripts/build-native.mjs asks). */
+const hasSimde = () =>
+  spawnSync(process.env.CC || "cc", ["-E", "-x", "c", "-", "-o", "/dev/null"], { input: "#include <simde/x86/avx512.h>\n" })
+    .status === 0;
+
 describe("native addon loading", () => {
+  // The AVX-512 source is then tested on this CPU (the avx512e kernels above); see isa_avx512e.c.
+  it.skipIf(!ISAS.includes("avx2") || !hasSimde())("has the AVX-512 kernels on emulated AVX-512 where SIMDe is installed", () => {
+    expect(ISAS).toContain("avx512e");
+    const be = nativeBackend({ isa: "avx512e", threads: 1 });
+    expect(be.isa).toBe("avx512e");
+    be.close();
+  });
+
   it("explains why it is off when disabled", () => {
     vi.stubEnv("NEURAL_GNN_NATIVE", "0");
     try {
