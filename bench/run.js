@@ -6,7 +6,9 @@
 //   step: one line per model (PDE_N2, PDE_N4, PDE_N5, fig3, fig3_learned), backend and thread count; --iterations N
 //     caps its steps; --model picks one (fig3: PDE_N4 with the external input Ω and a 5-layer psi*, N = 2048, B = 1;
 //     fig3_learned: the same with Ω* of the 1024 input neurons from the SIREN, its backward pass and Adam step);
-//     --neurons N (default 1000) sets PDE_N5's network size;
+//     --neurons N (default 1000) sets PDE_N5's network size; --checkpoint FILE --data DIR (PDE_N2): the step
+//     from a trained model (a Figure 2 checkpoint) on random frames of its data, as in training (with fresh
+//     weights ~half of the MLPs' ReLUs are on, in a trained model fewer: the sparse kernels skip the others);
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
@@ -32,7 +34,19 @@ function optionAll(name) {
   return args.flatMap((a, k) => (a === name && k + 1 < args.length ? [args[k + 1]] : []));
 }
 const optionValues = new Set(
-  ["--threads", "--recipes", "--iterations", "--data", "--config", "--batch", "--loss", "--model", "--neurons", "--stop-at"]
+  [
+    "--threads",
+    "--recipes",
+    "--iterations",
+    "--data",
+    "--config",
+    "--batch",
+    "--loss",
+    "--model",
+    "--neurons",
+    "--stop-at",
+    "--checkpoint",
+  ]
     .map(option)
     .filter(Boolean)
     .concat(optionAll("--set")),
@@ -203,6 +217,7 @@ async function benchStep() {
   const batch = Number(option("--batch", "8"));
   const only = option("--model", undefined);
   const MODELS = ["PDE_N2", "PDE_N4", "PDE_N5", "fig3", "fig3_learned"];
+
   if (!LOSSES[loss] || !(batch >= 1) || (only && !MODELS.includes(only)) || !(nPairs >= 2)) {
     console.error(
       `step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model one of ${MODELS.join(", ")}, --neurons ≥ 2`,
@@ -251,15 +266,18 @@ async function benchStep() {
   ];
   // Figure 3 with the learned Ω* (the paper's config): the SIREN 3 → 128 → 5 × 128 → 1 on 32×32.
   models.push({ ...models.find((m) => m.model === "fig3"), model: "fig3_learned", learned: true });
+  const trained = await trainedState(option("--checkpoint", undefined), option("--data", undefined), models[0].shape);
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
   const selected = models.filter((m) => !only || m.model === only);
   for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput, learned } of selected) {
     const N = shape.N;
-    const row = { model, n_neurons: N, batch: B, loss };
+    const from = model === "PDE_N2" ? trained : undefined;
+    const row = { model, n_neurons: N, batch: B, loss, ...(from ? { checkpoint: from.name } : {}) };
     const measure = (backend, wanted) => {
       const iters = Math.min(iterations ?? wanted, cap);
       const p = new ParamSet(shape, backend);
-      initParams(p, 1);
+      if (from) from.load(p);
+      else initParams(p, 1);
       const grad = new ParamSet(shape, backend);
       const ws = new Workspace(p, B, backend, externalInput === true);
       if (ws.omega) for (let k = 0; k < B * N; k++) ws.omega[k] = k % N < N / 2 ? 0.5 + ((k * 7) % 10) / 10 : 1;
@@ -283,6 +301,7 @@ async function benchStep() {
       const P = 1024;
       const times = [];
       for (let it = 0; it < iters + warmup; it++) {
+        if (from) from.fill(X, Y, B);
         const t0 = performance.now();
         if (learner) ws.omega.set(learner.forward([(it * 7919) % 50000]));
         lossAndGrad(backend, p, grad, ws, X, Y, B, coeffs, opt);
@@ -334,6 +353,44 @@ async function benchStep() {
       console.log(JSON.stringify({ bench: "train_step", ...row, backend: "reference-f32", threads: 1, ...r }));
     }
   }
+}
+
+/**
+ * --checkpoint FILE --data DIR: { name, load(p), fill(X, Y, B) } (the model's parameters; B random
+ * frames of x and dx/dt, drawn with a fixed seed), or undefined without --checkpoint.
+ */
+async function trainedState(file, dataDir, shape) {
+  if (!file) return undefined;
+  if (!dataDir) {
+    console.error("step: --checkpoint needs --data DIR (the dataset the model was trained on)");
+    process.exit(2);
+  }
+  const { loadCheckpoint } = await import(join(root, "dist/model/checkpoint.js"));
+  const { loadTrainingData } = await import(join(root, "dist/train/data.js"));
+  const { Rng } = await import(join(root, "dist/core/rng.js"));
+  const { ParamSet } = await import(join(root, "dist/model/params.js"));
+  const { referenceBackend } = await import(join(root, "dist/kernels/reference.js"));
+  let data;
+  try {
+    data = loadTrainingData(resolve(dataDir));
+    if (data.N !== shape.N) throw new Error(`${dataDir} has ${data.N} neurons; the PDE_N2 row is Figure 2's model (${shape.N})`);
+    loadCheckpoint(resolve(file), new ParamSet(shape, referenceBackend("f32")));
+  } catch (e) {
+    console.error(`step: ${e.message}`);
+    process.exit(2);
+  }
+  const rng = new Rng(1);
+  return {
+    name: file,
+    load: (p) => loadCheckpoint(resolve(file), p),
+    fill(X, Y, B) {
+      for (let b = 0; b < B; b++) {
+        const k = rng.int(data.nFrames - 1);
+        X.set(data.x.subarray(k * data.N, (k + 1) * data.N), b * data.N);
+        Y.set(data.y.subarray(k * data.N, (k + 1) * data.N), b * data.N);
+      }
+    },
+  };
 }
 
 /** SirenLearner's passes at Figure 3's size: median ms of forward, forward + backward, and the whole step. */
