@@ -217,7 +217,6 @@ async function benchStep() {
   const batch = Number(option("--batch", "8"));
   const only = option("--model", undefined);
   const MODELS = ["PDE_N2", "PDE_N4", "PDE_N5", "fig3", "fig3_learned"];
-
   if (!LOSSES[loss] || !(batch >= 1) || (only && !MODELS.includes(only)) || !(nPairs >= 2)) {
     console.error(
       `step: --batch ≥ 1, --loss one of ${Object.keys(LOSSES).join(", ")}, --model one of ${MODELS.join(", ")}, --neurons ≥ 2`,

@@ -2,7 +2,7 @@
  * The AVX-512 kernels' exact source (simd.h's NGNN_AVX512 branch) on SIMDe's portable AVX-512F,
  * which runs on AVX2: so that the tests check the avx512 table's intrinsics, masks and lane
  * widths on CPUs without AVX-512. Built only where SIMDe's headers are installed (Debian:
- * libsimde-dev; scripts/build-native.mjs looks), never chosen automatically, slow.
+ * libsimde-dev; scripts/build-native.mjs looks), never chosen automatically.
  */
 #define SIMDE_ENABLE_NATIVE_ALIASES
 #include <immintrin.h>
