@@ -367,6 +367,7 @@ async function trainedState(file, dataDir, shape) {
   const { loadCheckpoint } = await import(join(root, "dist/model/checkpoint.js"));
   const { loadTrainingData } = await import(join(root, "dist/train/data.js"));
   const { Rng } = await import(join(root, "dist/core/rng.js"));
+  const { fillBatch } = await import(join(root, "dist/train/trainer.js"));
   const { ParamSet } = await import(join(root, "dist/model/params.js"));
   const { referenceBackend } = await import(join(root, "dist/kernels/reference.js"));
   let data;
@@ -382,13 +383,13 @@ async function trainedState(file, dataDir, shape) {
   return {
     name: file,
     load: (p) => loadCheckpoint(resolve(file), p),
-    fill(X, Y, B) {
-      for (let b = 0; b < B; b++) {
-        const k = rng.int(data.nFrames - 1);
-        X.set(data.x.subarray(k * data.N, (k + 1) * data.N), b * data.N);
-        Y.set(data.y.subarray(k * data.N, (k + 1) * data.N), b * data.N);
-      }
-    },
+    fill: (X, Y, B) =>
+      fillBatch(
+        data,
+        Array.from({ length: B }, () => rng.int(data.nFrames - 1)),
+        X,
+        Y,
+      ),
   };
 }
 

@@ -90,7 +90,7 @@ export interface TrainResult {
 const YIELD_MS = 50;
 
 /** Copy frames ks of x and y into X, Y ([B, N]). */
-function fillBatch(data: TrainingData, ks: number[], X: Arr, Y: Arr): void {
+export function fillBatch(data: TrainingData, ks: number[], X: Arr, Y: Arr): void {
   const N = data.N;
   ks.forEach((k, b) => {
     X.set(data.x.subarray(k * N, (k + 1) * N), b * N);
