@@ -42,10 +42,11 @@ describe("neural-gnn train on the quick default", () => {
   };
 
   it("reaches W R² ≥ 0.99 and the clustering step finds the 4 neuron types", () => {
-    expect(trained.stderr).toMatch(/training: 8 epochs × 3000 iterations, batch 8/);
+    // The quick config carries the fast recipe's settings: epoch 0 is 375 iterations of 64 frames.
+    expect(trained.stderr).toMatch(/training: 8 epochs × 3000 iterations \(epoch 0: 375\), batch 8 \(epoch 0: 64\)/);
     const m = readMetrics(models);
     expect(m).toHaveLength(8 * 21);
-    expect(m[m.length - 1]).toMatchObject({ epoch: 7, iteration: 2999, total_iterations: 24000 });
+    expect(m[m.length - 1]).toMatchObject({ epoch: 7, iteration: 2999, total_iterations: 21375 });
     expect(m[m.length - 1].W_r2).toBeGreaterThanOrEqual(0.99);
     expect(m[0].W_r2).toBeLessThan(0.1);
     const c = JSON.parse(readFileSync(join(models, "clustering_epoch_3.json"), "utf8"));
@@ -55,14 +56,14 @@ describe("neural-gnn train on the quick default", () => {
     expect(files.filter((f) => /^epoch_\d+_iter_\d+\.safetensors$/.test(f))).toHaveLength(8 * 21);
     expect(files.filter((f) => /^epoch_\d+_end\.safetensors$/.test(f))).toHaveLength(8);
     const summary = JSON.parse(readFileSync(join(models, "training.json"), "utf8"));
-    expect(summary).toMatchObject({ total_iterations: 24000, xnorm: 17, derivative: "derivative.npy" });
+    expect(summary).toMatchObject({ total_iterations: 21375, xnorm: 17, derivative: "derivative.npy" });
   });
 
   it("plot evaluates the final checkpoint: metrics.json and Fig 2d–h, Supp Fig 1", () => {
     expect(plotted.status, plotted.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(runs, "quick", "results", "metrics.json"), "utf8"));
     expect(m.checkpoint).toBe(join(models, "epoch_7_iter_2999.safetensors"));
-    expect(m.total_iterations).toBe(24000);
+    expect(m.total_iterations).toBe(21375);
     expect(m.connectivity.r2).toBeGreaterThanOrEqual(0.99);
     expect(m.connectivity.slope).toBeGreaterThan(0.95);
     expect(m.connectivity.slope).toBeLessThan(1.05);

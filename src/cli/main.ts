@@ -62,7 +62,10 @@ function configCommand(
     .option("--set <section.key=value>", "override a config value (repeatable)", collect, [])
     .option("--runs <dir>", "folder holding run folders", "runs")
     .option("--threads <n>", "compute threads (default and maximum: all cores)", threadsOption)
-    .option("--recipe <name>", `training recipe: ${Object.keys(RECIPES).join(", ")} (default: paper, the config as it is)`)
+    .option(
+      "--recipe <name>",
+      `training recipe: ${Object.keys(RECIPES).join(", ")} (paper: the reference's; default: the config as it is)`,
+    )
     .option("-q, --quiet", "no progress output");
 }
 

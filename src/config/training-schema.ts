@@ -2,6 +2,18 @@
 import { z } from "zod";
 import { LIMITS, bool, count, int, nonNeg, num, nums, oneOf, positive, str } from "./fields.js";
 
+/**
+ * neural-gnn's own training keys (not in the reference; at their defaults they train as the
+ * reference does), in the order versions added them: resume hashes rely on the order.
+ */
+export const TRAINING_EXTENSION_KEYS = [
+  "W_init",
+  "first_epoch_batch_size",
+  "first_epoch_learning_rate_scale",
+  "first_epoch_learning_rate_W_scale",
+  "later_epochs_learning_rate_W_scale",
+] as const;
+
 export const trainingSchema = z
   .object({
     device: z
@@ -30,6 +42,13 @@ export const trainingSchema = z
      */
     first_epoch_learning_rate_scale: positive(1, { max: 1000 }),
     first_epoch_learning_rate_W_scale: positive(1, { max: 1000 }),
+    /**
+     * neural-gnn extension (not in the reference): W's learning rate from epoch 1 on, as a multiple
+     * of learning_rate_W_start. 1 = the reference. The fast recipe's 1/8: from W = 0 the learned W
+     * settles ~10× smaller than from 𝒩(0, 1) noise (W and psi* trade scale), so Adam's fixed step
+     * is ~10× larger relative to W, and in batches of 8 that noise spoils W and phi*.
+     */
+    later_epochs_learning_rate_W_scale: positive(1, { max: 1000 }),
     embedding_step: count(1000),
     shared_embedding: bool(false),
     embedding_trial: bool(false),

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
+import { TRAINING_EXTENSION_KEYS, trainingSchema } from "../config/training-schema.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { ParamSet, initParams } from "../model/params.js";
 import { pdeN2 } from "../signal/pdeN2.js";
@@ -16,14 +17,34 @@ describe("training recipes", () => {
     expect(loadConfig(fig2).config.training.W_init).toBe("normal");
     const fast = loadConfig(fig2, recipeOverrides("fast")).config.training;
     expect([fast.W_init, fast.first_epoch_batch_size, fast.batch_size]).toEqual(["zeros", 64, 8]);
-    expect([fast.first_epoch_learning_rate_scale, fast.first_epoch_learning_rate_W_scale]).toEqual([8, 1]);
+    expect([
+      fast.first_epoch_learning_rate_scale,
+      fast.first_epoch_learning_rate_W_scale,
+      fast.later_epochs_learning_rate_W_scale,
+    ]).toEqual([8, 1, 0.125]);
     const paper = loadConfig(fig2).config.training;
     expect([
       paper.first_epoch_batch_size,
       paper.first_epoch_learning_rate_scale,
       paper.first_epoch_learning_rate_W_scale,
-    ]).toEqual([0, 1, 1]);
+      paper.later_epochs_learning_rate_W_scale,
+    ]).toEqual([0, 1, 1, 1]);
     expect(() => recipeOverrides("turbo")).toThrowError(/--recipe turbo: unknown recipe \(known: paper, fast\)/);
+  });
+
+  it("each recipe sets every one of neural-gnn's training keys; paper their reference values, whatever the config says", () => {
+    const quick = join(ROOT, "configs", "quick.yaml");
+    for (const name of Object.keys(RECIPES)) {
+      const keys = recipeOverrides(name).map((o) => o.split("=")[0]);
+      expect(keys, name).toEqual(expect.arrayContaining(TRAINING_EXTENSION_KEYS.map((k) => `training.${k}`)));
+    }
+    const asIs = loadConfig(quick).config.training;
+    expect(asIs.W_init).toBe("zeros"); // the quick config carries fast's keys
+    expect(loadConfig(quick, recipeOverrides("fast")).config).toEqual(loadConfig(quick).config);
+    const reference = loadConfig(quick, recipeOverrides("paper")).config.training;
+    const defaults = trainingSchema.parse({});
+    for (const k of TRAINING_EXTENSION_KEYS) expect(reference[k], k).toBe(defaults[k]);
+    expect({ ...reference, ...Object.fromEntries(TRAINING_EXTENSION_KEYS.map((k) => [k, asIs[k]])) }).toEqual(asIs);
   });
 
   it("W_init zeros starts W at 0 and the MLPs exactly as the reference's initialisation", () => {

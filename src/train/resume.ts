@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { trainingSchema } from "../config/training-schema.js";
+import { TRAINING_EXTENSION_KEYS, trainingSchema } from "../config/training-schema.js";
 import type { RngState } from "../core/rng.js";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.js";
 import type { Adam, LearningRates } from "../model/adam.js";
@@ -38,17 +38,6 @@ export interface ResumeState {
 }
 
 /**
- * neural-gnn's own training keys, in the order versions added them. One at its default is left
- * out of the training hash, so that adding a key does not stop runs saved before it from resuming.
- */
-const EXTENSION_KEYS = [
-  "W_init",
-  "first_epoch_batch_size",
-  "first_epoch_learning_rate_scale",
-  "first_epoch_learning_rate_W_scale",
-] as const;
-
-/**
  * The hashes of the training section that a run with these settings may have saved: [0] is this
  * version's (extension keys at their defaults left out), [k] that of the versions that knew the
  * first k extension keys and hashed them always.
@@ -56,8 +45,8 @@ const EXTENSION_KEYS = [
 export function trainingHashes(training: Config["training"]): string[] {
   const defaults = trainingSchema.parse({}) as Record<string, unknown>;
   const all = training as unknown as Record<string, unknown>;
-  return EXTENSION_KEYS.map((_, k) => {
-    const omit = new Set<string>(EXTENSION_KEYS.filter((key, i) => i >= k && all[key] === defaults[key]));
+  return TRAINING_EXTENSION_KEYS.map((_, k) => {
+    const omit = new Set<string>(TRAINING_EXTENSION_KEYS.filter((key, i) => i >= k && all[key] === defaults[key]));
     const kept = Object.fromEntries(Object.entries(all).filter(([key]) => !omit.has(key)));
     return createHash("sha256").update(JSON.stringify(kept)).digest("hex").slice(0, 16);
   });

@@ -79,11 +79,12 @@ export function firstEpochRates(t: Config["training"]): LearningRates {
 
 /**
  * The rates after `epoch` ends: after a clustering step with fix_cluster_embedding, psi* and a are
- * frozen for one epoch; otherwise their start rates come back (W and phi* keep theirs, which are
- * the start rates again after epoch 0's first_epoch scales).
+ * frozen for one epoch; otherwise their start rates come back (W and phi* keep theirs, which after
+ * epoch 0 are phi*'s start rate and W's times later_epochs_learning_rate_W_scale).
  */
 export function ratesAfterEpoch(rates: LearningRates, t: Config["training"], clustered: boolean, epoch: number): LearningRates {
-  const kept = epoch === 0 ? { ...rates, W: t.learning_rate_W_start, phi: t.learning_rate_start } : rates;
+  const W = t.learning_rate_W_start * t.later_epochs_learning_rate_W_scale;
+  const kept = epoch === 0 ? { ...rates, W, phi: t.learning_rate_start } : rates;
   return clustered && t.fix_cluster_embedding
     ? { ...kept, psi: FROZEN_LR, a: FROZEN_LR }
     : clustered

@@ -15,6 +15,7 @@ import { epochIterations, iterationsBefore, plotFrequencyOf } from "../run-folde
 import { checkpointName } from "../run-folder/layout.js";
 import { pdeN2 } from "../signal/pdeN2.js";
 import type { TrainingData } from "./data.js";
+import { recipeOverrides } from "./recipes.js";
 import {
   type Schedule,
   batchSizeOf,
@@ -77,6 +78,11 @@ describe("the reference's training schedule", () => {
     const s = { ...t, first_epoch_learning_rate_scale: 4, first_epoch_learning_rate_W_scale: 2 };
     expect(firstEpochRates(s)).toEqual({ W: 2e-3, phi: 2e-3, psi: 2e-3, a: 3e-3 });
     expect(ratesAfterEpoch(firstEpochRates(s), s, false, 0)).toEqual(startRates(t));
+    // later_epochs_learning_rate_W_scale: W's rate from epoch 1 on; the clustering step keeps it.
+    const later = { ...s, later_epochs_learning_rate_W_scale: 0.125 };
+    const after0 = ratesAfterEpoch(firstEpochRates(later), later, false, 0);
+    expect(after0).toEqual({ ...startRates(t), W: 1.25e-4 });
+    expect(ratesAfterEpoch(after0, later, true, 3)).toEqual({ ...after0, psi: 1e-12, a: 1e-12 });
     // After the clustering step with fix_cluster_embedding psi* and a are frozen; W and phi* keep theirs.
     const frozen = ratesAfterEpoch(startRates(t), t, true, 3);
     expect(frozen).toEqual({ ...startRates(t), psi: 1e-12, a: 1e-12 });
@@ -203,12 +209,13 @@ describe("training loop", () => {
     expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
   });
 
-  it("trains epoch 0 at the first_epoch_learning_rate scales, later epochs at the config's rates", async () => {
+  it("trains epoch 0 at the first_epoch_learning_rate scales, later epochs at the config's rates (W's scaled)", async () => {
     const scaled = loadConfig(join(ROOT, "configs", "quick.yaml"), [
       "graph_model.hidden_dim=8",
       "graph_model.hidden_dim_update=8",
       "training.first_epoch_learning_rate_scale=4",
       "training.first_epoch_learning_rate_W_scale=2",
+      "training.later_epochs_learning_rate_W_scale=0.5",
     ]).config;
     const t = scaled.training;
     const ratesAt = async (stopAfter: number) => {
@@ -219,7 +226,7 @@ describe("training loop", () => {
     };
     expect(await ratesAt(10)).toEqual(firstEpochRates(t));
     expect(firstEpochRates(t).W).toBeCloseTo(2 * t.learning_rate_W_start, 15);
-    expect(await ratesAt(30)).toEqual(startRates(t));
+    expect(await ratesAt(30)).toEqual({ ...startRates(t), W: 0.5 * t.learning_rate_W_start });
     // The scales change the numbers of epoch 0.
     const [a, b] = [tempDir("ngnn-train-lr-a-"), tempDir("ngnn-train-lr-b-")];
     const one: Schedule = { ...schedule, epochs: 1 };
@@ -301,6 +308,7 @@ describe("training at batch size 1 with the two-phase loss (edge_diff, then W L1
     "training.n_epochs_init=1",
     "training.coeff_edge_diff=10",
     "training.coeff_W_L1=1e-4",
+    ...recipeOverrides("paper"), // configs/quick.yaml trains with fast's keys
   ]);
   const data = syntheticData(8, 120);
   const schedule: Schedule = { epochs: 2, iterationsPerEpoch: 15, batchSize: 1, plotFrequency: 5 };
