@@ -9,6 +9,7 @@
 //     --neurons N (default 1000) sets PDE_N5's network size; --checkpoint FILE --data DIR (PDE_N2): the step
 //     from a trained model (a Figure 2 checkpoint) on random frames of its data, as in training (with fresh
 //     weights ~half of the MLPs' ReLUs are on, in a trained model fewer: the sparse kernels skip the others);
+//     --isa avx512,avx2 times these native kernel sets (default: the best this CPU runs), `isa` in each row;
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
@@ -46,6 +47,7 @@ const optionValues = new Set(
     "--neurons",
     "--stop-at",
     "--checkpoint",
+    "--isa",
   ]
     .map(option)
     .filter(Boolean)
@@ -267,6 +269,14 @@ async function benchStep() {
   models.push({ ...models.find((m) => m.model === "fig3"), model: "fig3_learned", learned: true });
   const trained = await trainedState(option("--checkpoint", undefined), option("--data", undefined), models[0].shape);
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
+  // Native kernel sets to time (--isa avx2,generic; default: the best this CPU runs).
+  const isas = option("--isa", "").split(",");
+  const runnable = await nativeIsas();
+  const unknown = isas.filter((isa) => isa && !runnable.includes(isa));
+  if (unknown.length) {
+    console.error(`step: --isa ${unknown.join(",")}: not a kernel set this CPU runs (${runnable.join(", ") || "native off"})`);
+    process.exit(2);
+  }
   const selected = models.filter((m) => !only || m.model === only);
   for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput, learned } of selected) {
     const N = shape.N;
@@ -315,8 +325,9 @@ async function benchStep() {
       const q = (f) => round(times[Math.min(times.length - 1, Math.floor(f * times.length))]);
       return { ms_median: q(0.5), ms_p10: q(0.1), ms_p90: q(0.9) };
     };
-    const report = (backend, name, t, iters) => {
-      console.log(JSON.stringify({ bench: "train_step", ...row, backend: name, threads: t, ...measure(backend, iters) }));
+    const report = (backend, name, t, iters, isa) => {
+      const id = { backend: name, ...(isa ? { isa } : {}), threads: t };
+      console.log(JSON.stringify({ bench: "train_step", ...row, ...id, ...measure(backend, iters) }));
       if (!profile) return;
       const { timed, ops } = timedBackend(backend, shape, B * N);
       const steps = Math.min(iterations ?? iters, cap) + warmup;
@@ -327,8 +338,7 @@ async function benchStep() {
         JSON.stringify({
           bench: "train_step_profile",
           ...row,
-          backend: name,
-          threads: t,
+          ...id,
           ms_median: ms,
           ops_ms: perStep,
           other_ms: round(ms - inOps),
@@ -338,9 +348,9 @@ async function benchStep() {
     const nativeWhy = nativeUnsupported([shape.psi, shape.phi]);
     if (nativeWhy) console.error(`native backend skipped: ${nativeWhy}`);
     for (const t of threadCounts) {
-      if (!nativeWhy) {
-        const backend = nativeBackend({ threads: t });
-        report(backend, "native", t, 400);
+      for (const isa of nativeWhy ? [] : isas) {
+        const backend = nativeBackend({ threads: t, isa });
+        report(backend, "native", t, 400, backend.isa);
         backend.close();
       }
       const engine = await WasmEngine.create({ threads: t });
@@ -464,4 +474,11 @@ function timedBackend(backend, shape, BN) {
     };
   }
   return { timed, ops };
+}
+
+/** The native kernel sets this CPU runs ([] when the addon is off). */
+async function nativeIsas() {
+  const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
+  const loaded = loadNative();
+  return "addon" in loaded ? loaded.addon.info().isas : [];
 }

@@ -5,7 +5,8 @@
 // prints one line saying why the native backend is off (the WebAssembly backend is used instead),
 // keeps the compiler's output in build/native-build.log, and exits 0.
 // Runs `node-gyp configure build`, never `rebuild`/`clean`, which would delete build/kernels.wasm.
-// Writes build/native-status.json: { "ok": true, "isas": [...] } or { "ok": false, "why": "..." }.
+// Writes build/native-status.json: { "ok": true, "isas": [...], "avx512e": "built" | "skipped: why" |
+// "failed: why" } or { "ok": false, "why": "..." }.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -59,12 +60,17 @@ const cc = process.env.CC || "cc";
 if (!runs(cc, ["--version"])) off(`no working C compiler ("${cc}")`);
 
 // SIMDe's AVX-512F headers (optional): with them the addon also gets the test-only avx512e table.
-const simde =
-  process.env.NEURAL_GNN_AVX512E !== "0" &&
+const simdeFound = () =>
   spawnSync(cc, ["-E", "-x", "c", "-", "-o", "/dev/null"], {
     input: "#include <simde/x86/avx512.h>\n",
     stdio: ["pipe", "ignore", "ignore"],
   }).status === 0;
+let avx512e =
+  process.env.NEURAL_GNN_AVX512E === "0"
+    ? "skipped: NEURAL_GNN_AVX512E=0"
+    : simdeFound()
+      ? "built"
+      : "skipped: SIMDe's <simde/x86/avx512.h> not found";
 
 const t0 = Date.now();
 let output = "";
@@ -96,7 +102,11 @@ function nodeGypBuild(avx512e) {
 }
 
 // The test-only table must never cost the backend: when the build with it fails, build without.
-const failed = simde && nodeGypBuild(true) === null ? null : nodeGypBuild(false);
+if (avx512e === "built") {
+  const why = nodeGypBuild(true);
+  if (why) avx512e = `failed: ${why}`;
+}
+const failed = avx512e === "built" ? null : nodeGypBuild(false);
 if (failed) off(failed);
 
 // Load it once in a fresh process: a library that builds but does not load is as good as none.
@@ -106,6 +116,6 @@ const probe = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.str
 if (probe.status !== 0) off(`the addon does not load: ${(probe.stderr || "").split("\n")[0].slice(0, 160)}`);
 const isas = probe.stdout.trim().split(",");
 done(
-  { ok: true, isas },
+  { ok: true, isas, avx512e },
   `neural-gnn: native backend built in ${((Date.now() - t0) / 1000).toFixed(0)} s (${isas[0]} kernels on this CPU)`,
 );
