@@ -271,7 +271,8 @@ async function benchStep() {
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
   // Native kernel sets to time (--isa avx2,generic; default: the best this CPU runs).
   const isas = option("--isa", "").split(",");
-  const runnable = await nativeIsas();
+  const { nativeIsas } = await import(join(root, "dist/kernels/native/addon.js"));
+  const runnable = nativeIsas();
   const unknown = isas.filter((isa) => isa && !runnable.includes(isa));
   if (unknown.length) {
     console.error(`step: --isa ${unknown.join(",")}: not a kernel set this CPU runs (${runnable.join(", ") || "native off"})`);
@@ -474,11 +475,4 @@ function timedBackend(backend, shape, BN) {
     };
   }
   return { timed, ops };
-}
-
-/** The native kernel sets this CPU runs ([] when the addon is off). */
-async function nativeIsas() {
-  const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
-  const loaded = loadNative();
-  return "addon" in loaded ? loaded.addon.info().isas : [];
 }

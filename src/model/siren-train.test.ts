@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { allclose, fdRelativeErrors, nativeOrWarn, useEngines } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
 import type { Arr } from "../kernels/backend.js";
+import { nativeIsas } from "../kernels/native/addon.js";
 import { type NativeBackend, nativeBackend } from "../kernels/native/backend.js";
 import { type SirenKernels, referenceSirenKernels } from "../kernels/siren.js";
 import { wasmSirenKernels } from "../kernels/wasm/siren.js";
@@ -82,8 +83,8 @@ describe("SIREN training passes (float64 reference)", () => {
   });
 });
 
-const loaded = nativeOrWarn();
-const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+nativeOrWarn();
+const ISAS = nativeIsas();
 
 /** A forward and backward pass with upstream gradient g = cos(index): f and every gradient, in float64 arrays. */
 function run(k: SirenKernels, siren: Siren, X: Float64Array, P: number) {

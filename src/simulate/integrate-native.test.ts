@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { nativeOrWarn, testOmega, useEngines } from "../../test/helpers.js";
 import { Rng } from "../core/rng.js";
+import { nativeIsas } from "../kernels/native/addon.js";
 import { drawConnectivity } from "./connectivity.js";
 import { openPdeN2Engine } from "./engine.js";
 import { NativePdeN2Integrator } from "./integrate-native.js";
@@ -61,7 +62,7 @@ function simulate(
   return { X, Y, x: Float32Array.from(integ.state()) };
 }
 
-const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+const ISAS = nativeIsas();
 
 // Every kernel set the CPU runs (the generated data are the same bytes on every machine).
 describe.skipIf(!("addon" in loaded)).each(ISAS)("PDE_N2 on the native addon, %s kernels", (isa) => {

@@ -149,3 +149,9 @@ export function loadNative(): { addon: NativeAddon } | { why: string } {
   }
   return cached;
 }
+
+/** The kernel sets this CPU runs, best first ([] when the addon is not available). */
+export function nativeIsas(): string[] {
+  const loaded = loadNative();
+  return "addon" in loaded ? loaded.addon.info().isas : [];
+}

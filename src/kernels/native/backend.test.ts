@@ -9,15 +9,15 @@ import { ParamSet } from "../../model/params.js";
 import { lossCoeffs } from "../../model/regularisers.js";
 import type { Arr, Backend } from "../backend.js";
 import { referenceBackend } from "../reference.js";
-import { loadNative } from "./addon.js";
+import { loadNative, nativeIsas } from "./addon.js";
 import { type NativeBackend, nativeBackend } from "./backend.js";
 
 const PHI0 = lossCoeffs({ phiZero: 1 });
 /** Every loss term on (edge_diff with a step δ large enough for many of its relus to be on). */
 const ALL = lossCoeffs({ phiZero: 1, edgeDiff: 5, edgeDelta: 0.5, WL1: 1e-3 });
 const RATES = { W: 1e-3, psi: 5e-4, phi: 5e-4, a: 7.5e-4 };
-const loaded = nativeOrWarn();
-const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+nativeOrWarn();
+const ISAS = nativeIsas();
 
 /** `steps` training steps (W's step fused into the backward pass when `fuse`). */
 function train(backend: Backend, steps: number, N = 100, B = 8, H = 64, fuse = true, coeffs = PHI0, psiEmbedding = false) {
@@ -222,18 +222,18 @@ describe.skipIf(ISAS.length === 0)("native backend vs reference (float32)", () =
 });
 
 /** What the build recorded about the avx512e table: "built", "skipped: why" or "failed: why". */
-const avx512eBuild = (): string => {
-  const file = join(ROOT, "build", "native-status.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")).avx512e ?? "skipped: not recorded") : "skipped: no build";
-};
+const STATUS = join(ROOT, "build", "native-status.json");
+const AVX512E_BUILD: string = existsSync(STATUS)
+  ? (JSON.parse(readFileSync(STATUS, "utf8")).avx512e ?? "skipped: not recorded")
+  : "skipped: no build";
 
 describe("native addon loading", () => {
   // The AVX-512 source is then tested on this CPU (the avx512e kernels above); see isa_avx512e.c.
   // Skipped only where the build found no SIMDe (or was told not to use it); a failed build fails here.
-  it.skipIf(!ISAS.includes("avx2") || avx512eBuild().startsWith("skipped"))(
+  it.skipIf(!ISAS.includes("avx2") || AVX512E_BUILD.startsWith("skipped"))(
     "has the AVX-512 kernels on emulated AVX-512 where SIMDe is installed",
     () => {
-      expect(avx512eBuild()).toBe("built");
+      expect(AVX512E_BUILD).toBe("built");
       expect(ISAS).toContain("avx512e");
       const be = nativeBackend({ isa: "avx512e", threads: 1 });
       expect(be.isa).toBe("avx512e");

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { nativeOrWarn } from "../../../test/helpers.js";
 import { expectMlpMatchesFiniteDifferences, expectMlpMatchesReference, mlpProblem, runMlp } from "../../../test/mlp-ops.js";
+import { nativeIsas } from "./addon.js";
 import { type NativeBackend, nativeBackend } from "./backend.js";
 
-const loaded = nativeOrWarn();
-const ISAS = "addon" in loaded ? loaded.addon.info().isas : [];
+nativeOrWarn();
+const ISAS = nativeIsas();
 
 /** MLPs of 2 to 5 Linear layers (Figure 3's psi* is [3, 64, 64, 64, 64, 1]), H = 64, 32 and 16. */
 const SIZES = [
