@@ -97,7 +97,8 @@ async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: strin
     );
     const psiDomains = { xDomain: settings.psiRange as [number, number], yDomain: pl.mlp1_ylim as [number, number] };
     if (ev.psi.nCurves > 1) {
-      await save("supp13h_psi", () =>
+      // PDE_N4: psi*([x, a_j]); PDE_N5: psi*([x, a_j, a_j]), the diagonal pair.
+      await save(p.shape.psiPairs ? "supp14h_psi_diagonal" : "supp13h_psi", () =>
         psiByNeuronPanel(ev.psi.r, ev.psi.y, truth.types, [...(truth.psi ?? [])], { colormap, ...psiDomains }),
       );
     } else await save("fig2h_psi", () => psiPanel(ev.psi.r, ev.psi.y, psiDomains));
@@ -221,7 +222,7 @@ function logSummary(log: (s: string) => void, ev: Evaluation, m: EvaluationMetri
   }
   if (m.functions.phi_rmse_by_type) log(`φ* RMSE by type: ${m.functions.phi_rmse_by_type.map((v) => f(v)).join(", ")}`);
   if (m.functions.psi_rmse_by_type) {
-    log(`ψ*/ψ̄ RMSE by sending type against its tanh((x − h)/w): ${m.functions.psi_rmse_by_type.map((v) => f(v)).join(", ")}`);
+    log(`ψ*/ψ̄ RMSE by sending type against its true ψ: ${m.functions.psi_rmse_by_type.map((v) => f(v)).join(", ")}`);
     log(`ψ* width by type (fit k·tanh(x/w)): ${(m.functions.psi_width_by_type ?? []).map((v) => f(v, 2)).join(", ")}`);
   } else log(`ψ*/ψ̄ RMSE against tanh: ${f(m.functions.psi_rmse)}`);
 }

@@ -7,12 +7,12 @@ export function pdeN2Sections(figure: string): ReportSection[] {
 }
 
 /**
- * The same panels with the model's psi* panel (PDE_N4: supp13h_psi, one curve per neuron) and its
- * extra panels (PDE_N5: supp14h_psi_pairs).
+ * The same panels with the model's psi* panel (one curve per neuron: PDE_N4 supp13h_psi, PDE_N5
+ * supp14h_psi_diagonal) and its extra panels (PDE_N5: supp14h_psi_pairs).
  */
 export function signalSections(
   figure: string,
-  psiFigure: "fig2h_psi" | "supp13h_psi",
+  psiFigure: "fig2h_psi" | "supp13h_psi" | "supp14h_psi_diagonal",
   extra: readonly "supp14h_psi_pairs"[] = [],
 ): ReportSection[] {
   return [

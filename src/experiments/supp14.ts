@@ -15,7 +15,7 @@ export const supp14: Experiment = {
   small: { signal_fig_supp_14: "supp14_pairs" },
   steps: ["generate", "train", "plot"],
   generalisation: {},
-  sections: signalSections("Supp Fig 14", "supp13h_psi", ["supp14h_psi_pairs"]),
+  sections: signalSections("Supp Fig 14", "supp14h_psi_diagonal", ["supp14h_psi_pairs"]),
   paper: {
     source: "Supp Fig 14",
     W_r2: "0.958",

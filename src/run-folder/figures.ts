@@ -27,6 +27,9 @@ export const FIGURES = {
     "Supp Fig 13h: ψ*(a_j, x)/ψ̄_j of every neuron j, coloured by type, over each type's true tanh((x − h)/w) (grey); " +
     "ψ̄_j is the normalisation of plotting.norm_method (Supp Fig 13: max |ψ*| on [0.8·xnorm, xnorm], so a wide " +
     "transfer sits above its truth by 1/tanh(xnorm/w))",
+  supp14h_psi_diagonal:
+    "Supp Fig 14h: ψ*(a_j, a_j, x)/ψ̄_j of every neuron j (the same-type pair, the curve the normalisation evaluates), " +
+    "coloured by type, over each type's true tanh((x − h)/w) − x·ln(w)/50 (grey)",
   supp14h_psi_pairs:
     "Supp Fig 14h: ψ*(aᵢ, aⱼ, xⱼ)·c_k of random neuron pairs, one panel per receiving type k (frame colour), coloured by " +
     "the sending type n, over the truths tanh((x − h_n)/w_k) − x·ln(w_n)/50 (grey); c_k = 1/mean ψ* of type-k receivers " +

@@ -53,6 +53,7 @@ describe("run supp14 --scale small", () => {
     for (let k = 0; k < 4; k++)
       for (let n = 0; n < 4; n++)
         expect(blocks[k]?.[n] ?? Number.NaN, `W block (${k}, ${n})`).toBeGreaterThan(k === 3 && n >= 2 ? 0.75 : 0.95);
-    expect(existsSync(join(runPaths(tmp.root, "supp14_pairs").figures, "supp14h_psi_pairs.svg"))).toBe(true);
+    for (const f of ["supp14h_psi_pairs", "supp14h_psi_diagonal"])
+      expect(existsSync(join(runPaths(tmp.root, "supp14_pairs").figures, `${f}.svg`)), f).toBe(true);
   });
 });
