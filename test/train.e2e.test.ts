@@ -56,7 +56,8 @@ describe("neural-gnn train on the quick default", () => {
     expect(files.filter((f) => /^epoch_\d+_iter_\d+\.safetensors$/.test(f))).toHaveLength(8 * 21);
     expect(files.filter((f) => /^epoch_\d+_end\.safetensors$/.test(f))).toHaveLength(8);
     const summary = JSON.parse(readFileSync(join(models, "training.json"), "utf8"));
-    expect(summary).toMatchObject({ total_iterations: 21375, xnorm: 17, derivative: "derivative.npy" });
+    // Trained without --recipe: the record names the recipe whose keys the config has.
+    expect(summary).toMatchObject({ total_iterations: 21375, xnorm: 17, derivative: "derivative.npy", recipe: "fast" });
   });
 
   it("plot evaluates the final checkpoint: metrics.json and Fig 2d–h, Supp Fig 1", () => {

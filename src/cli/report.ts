@@ -104,7 +104,11 @@ function psiRows(m: Results): [string, string, string][] {
   const f = m.functions;
   if (!f?.psi_rmse_by_type) return [["ψ*/ψ̄ RMSE against tanh", num(f?.psi_rmse), "—"]];
   return [
-    ["ψ*/ψ̄ⱼ RMSE by sending type, against tanh((x − h)/w)", f.psi_rmse_by_type.map((v) => num(v)).join(" / "), "—"],
+    [
+      "ψ*/ψ̄ⱼ RMSE by sending type, against its true ψ (PDE_N5: the same-type pair's)",
+      f.psi_rmse_by_type.map((v) => num(v)).join(" / "),
+      "—",
+    ],
     ["ψ* width by type (fit k·tanh(x/w))", (f.psi_width_by_type ?? []).map((v) => num(v, 2)).join(" / ") || "—", "—"],
     ...(f.psi_pairs
       ? ([
@@ -219,7 +223,7 @@ export function buildReport(dir: string): string {
     ["neural-gnn", String(training?.version ?? dataset?.generator?.version ?? "—")],
     ["Node.js", process.version],
     ["compute backend", String(training?.backend ?? "—")],
-    ["training recipe", training ? (training.recipe ?? "paper") : "—"],
+    ["training recipe", training?.recipe ?? "—"],
     ["data", `${dataset?.n_neurons ?? "—"} neurons, ${dataset?.n_frames ?? "—"} frames, Δt ${dataset?.delta_t ?? "—"}`],
     ["simulation", dataset?.generator ? `${num(dataset.generator.seconds, 1)} s on ${dataset.generator.threads} threads` : "—"],
     [

@@ -14,6 +14,7 @@ import { MODEL_FILES } from "../run-folder/layout.js";
 import { requireLossTerms, signalModel } from "../signal/registry.js";
 import { DATASET_FILES } from "../simulate/dataset.js";
 import { loadTrainingData } from "../train/data.js";
+import { recipeOf } from "../train/recipes.js";
 import { batchSizeOf, makeSchedule } from "../train/schedule.js";
 import { type TrainResult, train } from "../train/trainer.js";
 import { type BackendChoice, makeBackend } from "./backend.js";
@@ -126,7 +127,7 @@ async function trainRun({ loaded, paths, configFile, log }: RunContext, opts: Tr
         bar?.update(p.iteration, `loss ${p.loss.toFixed(3)}${p.W_r2 === null ? "" : ` R² ${p.W_r2.toFixed(3)}`}`),
       info: {
         config: loaded.file,
-        ...(opts.recipe ? { recipe: opts.recipe } : {}),
+        recipe: recipeOf(t),
         data: dataPathFor(paths.root, resolve(dataDir)),
         data_fingerprint: datasetFingerprint(dataDir),
         backend: backend.name,

@@ -179,3 +179,6 @@ export const trainingSchema = z
     MPM_trainer: str("F"),
   })
   .strict();
+
+/** The training section's defaults: neural-gnn's keys at the reference's behaviour. */
+export const TRAINING_DEFAULTS = trainingSchema.parse({});

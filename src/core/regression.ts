@@ -53,27 +53,31 @@ export function connectivityFit(learned: ArrayLike<number>, truth: ArrayLike<num
     throw new Error(`connectivityFit: expected ${N * N} values, got ${learned.length} learned and ${truth.length} true`);
   }
   // Row i's off-diagonal entries: k in [iN, iN + i) then (iN + i, iN + N).
-  let sx = 0;
-  let sy = 0;
+  const s = { sx: 0, sy: 0 };
   for (let i = 0; i < N; i++) {
-    for (let k = i * N; k < i * N + i; k++) {
-      sx += truth[k];
-      sy += learned[k];
-    }
-    for (let k = i * N + i + 1; k < i * N + N; k++) {
-      sx += truth[k];
-      sy += learned[k];
-    }
+    sums(truth, learned, i * N, i * N + i, s);
+    sums(truth, learned, i * N + i + 1, i * N + N, s);
   }
   const n = N * (N - 1);
-  const mx = sx / n;
-  const my = sy / n;
+  const mx = s.sx / n;
+  const my = s.sy / n;
   const m = { sxx: 0, sxy: 0, syy: 0 };
   for (let i = 0; i < N; i++) {
     centredMoments(truth, learned, i * N, i * N + i, mx, my, m);
     centredMoments(truth, learned, i * N + i + 1, i * N + N, mx, my, m);
   }
   return fitFromMoments(n, mx, my, m.sxx, m.sxy, m.syy);
+}
+
+/** s += Σ_{k0 ≤ k < k1} (x[k], y[k]), in order of k. */
+function sums(x: ArrayLike<number>, y: ArrayLike<number>, k0: number, k1: number, s: { sx: number; sy: number }): void {
+  let { sx, sy } = s;
+  for (let k = k0; k < k1; k++) {
+    sx += x[k];
+    sy += y[k];
+  }
+  s.sx = sx;
+  s.sy = sy;
 }
 
 /** m += Σ_{k0 ≤ k < k1} (dx², dx·dy, dy²), dx = x[k] − mx, dy = y[k] − my, in order of k. */

@@ -93,7 +93,7 @@ export const trainingSummarySchema = z.object({
   /** Fingerprint of the dataset trained on (dataFingerprint): plot, test and resume refuse other data. */
   data_fingerprint: z.string().optional(),
   config: z.string().optional(),
-  /** The training recipe (train/recipes.ts) its config was given, if any. */
+  /** What it trained with (train/recipes.ts recipeOf: a recipe's name, or "custom (keys)"); absent in older runs. */
   recipe: z.string().optional(),
   backend: z.string().optional(),
   version: z.string().optional(),

@@ -2,11 +2,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../test/helpers.js";
 import { loadConfig } from "../config/load.js";
-import { TRAINING_EXTENSION_KEYS, trainingSchema } from "../config/training-schema.js";
+import { TRAINING_DEFAULTS, TRAINING_EXTENSION_KEYS } from "../config/training-schema.js";
 import { referenceBackend } from "../kernels/reference.js";
 import { ParamSet, initParams } from "../model/params.js";
 import { pdeN2 } from "../signal/pdeN2.js";
-import { RECIPES, recipeOverrides } from "./recipes.js";
+import { RECIPES, recipeOf, recipeOverrides } from "./recipes.js";
 
 describe("training recipes", () => {
   const fig2 = join(ROOT, "configs", "signal_fig_2.yaml");
@@ -42,9 +42,20 @@ describe("training recipes", () => {
     expect(asIs.W_init).toBe("zeros"); // the quick config carries fast's keys
     expect(loadConfig(quick, recipeOverrides("fast")).config).toEqual(loadConfig(quick).config);
     const reference = loadConfig(quick, recipeOverrides("paper")).config.training;
-    const defaults = trainingSchema.parse({});
-    for (const k of TRAINING_EXTENSION_KEYS) expect(reference[k], k).toBe(defaults[k]);
+    for (const k of TRAINING_EXTENSION_KEYS) expect(reference[k], k).toBe(TRAINING_DEFAULTS[k]);
     expect({ ...reference, ...Object.fromEntries(TRAINING_EXTENSION_KEYS.map((k) => [k, asIs[k]])) }).toEqual(asIs);
+  });
+
+  it("recipeOf names what a training section trains with, recipe or not", () => {
+    const quick = join(ROOT, "configs", "quick.yaml");
+    expect(recipeOf(loadConfig(fig2).config.training)).toBe("paper");
+    expect(recipeOf(loadConfig(quick).config.training)).toBe("fast");
+    for (const name of Object.keys(RECIPES))
+      expect(recipeOf(loadConfig(quick, recipeOverrides(name)).config.training)).toBe(name);
+    const custom = loadConfig(fig2, [...recipeOverrides("fast"), "training.first_epoch_batch_size=32"]).config.training;
+    expect(recipeOf(custom)).toBe(
+      "custom (W_init=zeros, first_epoch_batch_size=32, first_epoch_learning_rate_scale=8, later_epochs_learning_rate_W_scale=0.125)",
+    );
   });
 
   it("W_init zeros starts W at 0 and the MLPs exactly as the reference's initialisation", () => {

@@ -5,10 +5,7 @@
  * for them it changes nothing; configs/quick.yaml has fast's). The others are neural-gnn's,
  * measured by `npm run bench -- convergence` (README, "Recipes").
  */
-import { TRAINING_EXTENSION_KEYS, trainingSchema } from "../config/training-schema.js";
-
-/** The defaults of the training section: neural-gnn's keys at the reference's behaviour. */
-const REFERENCE_TRAINING = trainingSchema.parse({});
+import { TRAINING_DEFAULTS, TRAINING_EXTENSION_KEYS } from "../config/training-schema.js";
 
 export interface Recipe {
   description: string;
@@ -18,7 +15,7 @@ export interface Recipe {
 export const RECIPES = {
   paper: {
     description: "the reference's recipe: the config without neural-gnn's training keys (the paper's configs as they are)",
-    overrides: TRAINING_EXTENSION_KEYS.map((key) => `training.${key}=${REFERENCE_TRAINING[key]}`),
+    overrides: TRAINING_EXTENSION_KEYS.map((key) => `training.${key}=${TRAINING_DEFAULTS[key]}`),
   },
   fast: {
     description:
@@ -40,4 +37,20 @@ export function recipeOverrides(name: string): readonly string[] {
   const r = (RECIPES as Record<string, Recipe>)[name];
   if (!r) throw new Error(`--recipe ${name}: unknown recipe (known: ${Object.keys(RECIPES).join(", ")})`);
   return r.overrides;
+}
+
+/**
+ * What a training section trained with, for the run's records: the recipe whose neural-gnn keys
+ * it has ("paper" for the paper's configs, "fast" for configs/quick.yaml), or "custom" and the keys
+ * that differ from the reference's.
+ */
+export function recipeOf(training: Readonly<Record<(typeof TRAINING_EXTENSION_KEYS)[number], unknown>>): string {
+  const has = (overrides: readonly string[]) =>
+    overrides.every((o) => {
+      const [key, value] = o.slice("training.".length).split("=");
+      return String(training[key as keyof typeof training]) === value;
+    });
+  for (const [name, r] of Object.entries(RECIPES) as [string, Recipe][]) if (has(r.overrides)) return name;
+  const own = TRAINING_EXTENSION_KEYS.filter((k) => training[k] !== TRAINING_DEFAULTS[k]).map((k) => `${k}=${training[k]}`);
+  return `custom (${own.join(", ")})`;
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { TRAINING_EXTENSION_KEYS, trainingSchema } from "../config/training-schema.js";
+import { TRAINING_DEFAULTS, TRAINING_EXTENSION_KEYS } from "../config/training-schema.js";
 import type { RngState } from "../core/rng.js";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.js";
 import type { Adam, LearningRates } from "../model/adam.js";
@@ -43,7 +43,7 @@ export interface ResumeState {
  * first k extension keys and hashed them always.
  */
 export function trainingHashes(training: Config["training"]): string[] {
-  const defaults = trainingSchema.parse({}) as Record<string, unknown>;
+  const defaults = TRAINING_DEFAULTS as Record<string, unknown>;
   const all = training as unknown as Record<string, unknown>;
   return TRAINING_EXTENSION_KEYS.map((_, k) => {
     const omit = new Set<string>(TRAINING_EXTENSION_KEYS.filter((key, i) => i >= k && all[key] === defaults[key]));
