@@ -5,6 +5,7 @@
  * for them it changes nothing; configs/quick.yaml has fast's). The others are neural-gnn's,
  * measured by `npm run bench -- convergence` (README, "Recipes").
  */
+import { applyOverride } from "../config/load.js";
 import { TRAINING_DEFAULTS, TRAINING_EXTENSION_KEYS } from "../config/training-schema.js";
 
 export interface Recipe {
@@ -39,18 +40,22 @@ export function recipeOverrides(name: string): readonly string[] {
   return r.overrides;
 }
 
+/** The training keys recipe `r` sets, parsed as --set parses them (config/load.ts applyOverride). */
+function recipeKeys(r: Recipe): [string, unknown][] {
+  const raw: Record<string, unknown> = {};
+  for (const o of r.overrides) applyOverride(raw, o);
+  return Object.entries(raw.training as Record<string, unknown>);
+}
+
 /**
  * What a training section trained with, for the run's records: the recipe whose neural-gnn keys
  * it has ("paper" for the paper's configs, "fast" for configs/quick.yaml), or "custom" and the keys
  * that differ from the reference's.
  */
 export function recipeOf(training: Readonly<Record<(typeof TRAINING_EXTENSION_KEYS)[number], unknown>>): string {
-  const has = (overrides: readonly string[]) =>
-    overrides.every((o) => {
-      const [key, value] = o.slice("training.".length).split("=");
-      return String(training[key as keyof typeof training]) === value;
-    });
-  for (const [name, r] of Object.entries(RECIPES) as [string, Recipe][]) if (has(r.overrides)) return name;
+  const values = training as Readonly<Record<string, unknown>>;
+  for (const [name, r] of Object.entries(RECIPES) as [string, Recipe][])
+    if (recipeKeys(r).every(([key, value]) => values[key] === value)) return name;
   const own = TRAINING_EXTENSION_KEYS.filter((k) => training[k] !== TRAINING_DEFAULTS[k]).map((k) => `${k}=${training[k]}`);
   return `custom (${own.join(", ")})`;
 }
