@@ -112,6 +112,18 @@ describe("neural-gnn train on the quick default", () => {
     expect(bad.stderr).toMatch(/the percentages add up to 110, more than 100/);
   }, 120_000);
 
+  it("plot and test take --data when it is the folder trained on, and refuse another one", () => {
+    const own = copyOfRuns();
+    const metrics = join(own, "quick", "results", "metrics.json");
+    const before = readFileSync(metrics);
+    const wrong = cli(["test", "--runs", own, "--data", join(tmp.root, "elsewhere"), "-q"]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/--data .*elsewhere: the training in .*models was on .*quick[/\\]data \(training\.json\)/);
+    expect(readFileSync(metrics).equals(before)).toBe(true);
+    const same = cli(["plot", "--runs", own, "--data", join(own, "quick", "data"), "-q"]);
+    expect(same.status, same.stderr).toBe(0);
+  });
+
   it("refuses to overwrite an earlier training, and checks the config against the dataset", () => {
     const own = copyOfRuns();
     const ownModels = join(own, "quick", "models");

@@ -14,6 +14,8 @@ import { testCommand } from "./test.js";
 import { trainCommand } from "./train.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** plot's and test's --data: they read the data folder from the training's record. */
+const DATA_CHECK = "the dataset folder trained on (default: the training's; another one is an error)";
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
@@ -123,6 +125,7 @@ export function program(): Command {
     });
   configCommand(cmd, "plot", "evaluate the final checkpoint: Fig 2d–h, training montage (Supp Fig 1), results/metrics.json")
     .option("--checkpoint <file>", "evaluate this checkpoint instead of the final one")
+    .option("--data <folder>", DATA_CHECK)
     .action(async (config: string | undefined, opts) => {
       await plotCommand(config, opts);
     });
@@ -134,6 +137,7 @@ export function program(): Command {
     .option("--new-params <ff,p0,p1,…>", "modified network: fill fraction and percent per type (repeatable)", collect, [])
     .option("--steps <n>", `Euler steps of the rollout (at most ${MAX_STEPS})`, stepsOption, 1000)
     .option("--checkpoint <file>", "test this checkpoint instead of the final one")
+    .option("--data <folder>", DATA_CHECK)
     .action(async (config: string | undefined, opts) => {
       await testCommand(config, opts);
     });

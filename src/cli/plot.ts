@@ -40,6 +40,8 @@ export interface PlotCommandOptions {
   recipe?: string;
   runs: string;
   checkpoint?: string;
+  /** The dataset folder: must be the one the run was trained on (it is read from training.json). */
+  data?: string;
   threads?: number;
   quiet?: boolean;
 }
@@ -48,9 +50,7 @@ export interface PlotCommandOptions {
 const MONTAGE_POINTS = 51;
 
 export async function plotCommand(configFile: string | undefined, opts: PlotCommandOptions): Promise<EvaluationMetrics> {
-  return onRunFolder(configFile, opts, ({ loaded, paths, log }) =>
-    plotRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log),
-  );
+  return onRunFolder(configFile, opts, ({ loaded, paths, log }) => plotRun(openTrainedRun(loaded, paths, opts), opts, log));
 }
 
 async function plotRun(run: TrainedRun, opts: PlotCommandOptions, log: (s: string) => void): Promise<EvaluationMetrics> {

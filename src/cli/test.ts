@@ -28,6 +28,8 @@ export interface TestCommandOptions {
   recipe?: string;
   runs: string;
   checkpoint?: string;
+  /** The dataset folder: must be the one the run was trained on (it is read from training.json). */
+  data?: string;
   newParams?: string[];
   steps?: number;
   threads?: number;
@@ -40,9 +42,7 @@ const REFERENCE_NEURONS = [20, 30, 100, 150, 260, 270, 520, 620, 720, 780];
 const MAX_ROLLOUT_VALUES = 2 ** 29;
 
 export async function testCommand(configFile: string | undefined, opts: TestCommandOptions): Promise<TestMetrics> {
-  return onRunFolder(configFile, opts, ({ loaded, paths, log }) =>
-    testRun(openTrainedRun(loaded, paths, opts.checkpoint), opts, log),
-  );
+  return onRunFolder(configFile, opts, ({ loaded, paths, log }) => testRun(openTrainedRun(loaded, paths, opts), opts, log));
 }
 
 async function testRun(run: TrainedRun, opts: TestCommandOptions, log: (s: string) => void): Promise<TestMetrics> {

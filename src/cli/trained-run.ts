@@ -29,14 +29,28 @@ export interface TrainedRun {
   shape: ModelShape;
 }
 
-/** Open the training in run folder `paths` of config `loaded` (`checkpoint` instead of the final one). */
-export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, checkpoint?: string): TrainedRun {
+/** Which checkpoint to open, and the data folder the caller expects (checked against the training's). */
+export interface OpenOptions {
+  /** This checkpoint instead of the final one. */
+  checkpoint?: string;
+  /** --data: accepted when it is the folder the run was trained on, an error otherwise. */
+  data?: string;
+}
+
+/** Open the training in run folder `paths` of config `loaded`. */
+export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, { checkpoint, data }: OpenOptions = {}): TrainedRun {
   const model = signalModel(loaded.config, loaded.file);
   const summary = readTrainingSummary(paths.summary);
   if (!summary) {
     throw new Error(`no training in ${paths.models} (training.json missing): run "neural-gnn train" on this config first`);
   }
   const dataDir = resolve(paths.root, summary.data);
+  if (data !== undefined && resolve(data) !== dataDir) {
+    throw new Error(
+      `--data ${data}: the training in ${paths.models} was on ${dataDir} (training.json); ` +
+        "plot and test evaluate on that folder: leave out --data, or train on this one",
+    );
+  }
   if (summary.data_fingerprint && datasetFingerprint(dataDir) !== summary.data_fingerprint) {
     throw new Error(
       `${dataDir}: the data changed after the training in ${paths.models} (regenerated?); ` +

@@ -101,6 +101,11 @@ describe("config loading", () => {
       /--set training\.n_epochs=abc: training\.n_epochs = "abc": Expected number/,
     );
     expect(() => loadConfig(FIG2, ["noequals"])).toThrowError(/expected section\.key=value/);
+    // Nothing after "=" is YAML's null: the error says how to write an empty string.
+    expect(() => loadConfig(FIG2, ["simulation.connectivity_file="])).toThrowError(
+      `--set simulation.connectivity_file=: simulation.connectivity_file = null: Expected string, received null (an empty value is null; for an empty string write --set 'simulation.connectivity_file=""')`,
+    );
+    expect(loadConfig(FIG2, ['simulation.connectivity_file=""']).config.simulation.connectivity_file).toBe("");
   });
 
   it("fails clearly on features that are not implemented yet (the signal model is the registry's: signal/registry.ts)", () => {

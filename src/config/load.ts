@@ -104,7 +104,7 @@ function describeIssue(issue: ZodIssue, ctx: IssueContext): string {
   const message =
     SHOW_VALUE.has(issue.code) && value !== undefined ? `${key} = ${show(value)}: ${issue.message}` : `${key}: ${issue.message}`;
   const own = overrideOf(ctx.overridden, issue.path);
-  if (own) return `--set ${own}: ${message}`;
+  if (own) return `--set ${own}: ${message}${emptyHint(own)}`;
   // A check between keys (custom issue) lists the other keys involved: name an override among them.
   const related = (issue.code === "custom" ? ((issue.params?.related as string[] | undefined) ?? []) : []).map((k) => [
     ...issue.path.slice(0, -1),
@@ -113,6 +113,13 @@ function describeIssue(issue: ZodIssue, ctx: IssueContext): string {
   const other = related.map((p) => overrideOf(ctx.overridden, p)).find((o) => o !== undefined);
   const where = locate(doc, lc, issue.path, false) ?? locate(doc, lc, issue.path.slice(0, -1), false) ?? "";
   return `${file}${where}: ${message}${other ? ` (with --set ${other})` : ""}`;
+}
+
+/** For `--set key=` (YAML reads nothing as null): how to write an empty string; else "". */
+function emptyHint(override: string): string {
+  const eq = override.indexOf("=");
+  if (override.slice(eq + 1).trim() !== "") return "";
+  return ` (an empty value is null; for an empty string write --set '${override.slice(0, eq)}=""')`;
 }
 
 /** The --set text that replaced `path` or one of its ancestors, if any. */
