@@ -9,7 +9,8 @@
 //     --neurons N (default 1000) sets PDE_N5's network size; --checkpoint FILE --data DIR (PDE_N2): the step
 //     from a trained model (a Figure 2 checkpoint) on random frames of its data, as in training (with fresh
 //     weights ~half of the MLPs' ReLUs are on, in a trained model fewer: the sparse kernels skip the others);
-//     --isa avx512,avx2 times these native kernel sets (default: the best this CPU runs), `isa` in each row;
+//     --isa avx512,avx2 times these native kernel sets (default: the best this CPU runs), `isa` in each row
+//     (siren too);
 //   --profile: the step's time per backend op, one more line per backend and thread count;
 //   convergence options: --recipes paper,fast  --iterations N (cap, default 125000)  --data DIR
 //     --config FILE (default configs/signal_fig_2.yaml; --data must then hold that config's data)
@@ -269,15 +270,7 @@ async function benchStep() {
   models.push({ ...models.find((m) => m.model === "fig3"), model: "fig3_learned", learned: true });
   const trained = await trainedState(option("--checkpoint", undefined), option("--data", undefined), models[0].shape);
   const threadCounts = threads ? [threads] : [...new Set([1, 2, (await import("node:os")).availableParallelism()])];
-  // Native kernel sets to time (--isa avx2,generic; default: the best this CPU runs).
-  const isas = option("--isa", "").split(",");
-  const { nativeIsas } = await import(join(root, "dist/kernels/native/addon.js"));
-  const runnable = nativeIsas();
-  const unknown = isas.filter((isa) => isa && !runnable.includes(isa));
-  if (unknown.length) {
-    console.error(`step: --isa ${unknown.join(",")}: not a kernel set this CPU runs (${runnable.join(", ") || "native off"})`);
-    process.exit(2);
-  }
+  const isas = await isaOption("step");
   const selected = models.filter((m) => !only || m.model === only);
   for (const { model, B, loss, shape, coeffs, iterations, warmup = 5, externalInput, learned } of selected) {
     const N = shape.N;
@@ -404,6 +397,21 @@ async function trainedState(file, dataDir, shape) {
   };
 }
 
+/** Native kernel sets to time (--isa avx2,generic; default "": the best this CPU runs); exits on one it cannot run. */
+async function isaOption(bench) {
+  const isas = option("--isa", "").split(",");
+  const { nativeIsas } = await import(join(root, "dist/kernels/native/addon.js"));
+  const runnable = nativeIsas();
+  const unknown = isas.filter((isa) => isa && !runnable.includes(isa));
+  if (unknown.length) {
+    console.error(
+      `${bench}: --isa ${unknown.join(",")}: not a kernel set this CPU runs (${runnable.join(", ") || "native off"})`,
+    );
+    process.exit(2);
+  }
+  return isas;
+}
+
 /** SirenLearner's passes at Figure 3's size: median ms of forward, forward + backward, and the whole step. */
 async function benchSiren() {
   const { initSiren } = await import(join(root, "dist/model/siren.js"));
@@ -414,8 +422,10 @@ async function benchSiren() {
   const shape = { inFeatures: 3, hiddenFeatures: 128, hiddenLayers: 5, outFeatures: 1, outermostLinear: true, omega0: 30 };
   const threadCounts = threads ? [threads] : [1, 2];
   const sets = [];
+  const isas = await isaOption("siren");
   if ("addon" in loadNative())
-    for (const t of threadCounts) sets.push({ name: "native", t, make: () => nativeBackend({ threads: t }) });
+    for (const t of threadCounts)
+      for (const isa of isas) sets.push({ name: "native", t, make: () => nativeBackend({ threads: t, isa }) });
   else console.error("native backend skipped: addon not available");
   const { WasmEngine } = await import(join(root, "dist/kernels/wasm/engine.js"));
   const { wasmSirenKernels } = await import(join(root, "dist/kernels/wasm/siren.js"));
@@ -445,7 +455,8 @@ async function benchSiren() {
         t.step.push(t3 - t0);
       }
       const med = (a) => round(a.sort((x, y) => x - y)[Math.floor(a.length / 2)]);
-      const row = { bench: "siren", backend: set.name, threads: set.t, P: width * width, hidden: 128, layers: 7 };
+      const isa = be.isa ? { isa: be.isa } : {};
+      const row = { bench: "siren", backend: set.name, ...isa, threads: set.t, P: width * width, hidden: 128, layers: 7 };
       console.log(JSON.stringify({ ...row, ms_forward: med(t.fwd), ms_forward_backward: med(t.fwdBwd), ms_step: med(t.step) }));
       be.close();
     }
