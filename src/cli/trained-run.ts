@@ -1,4 +1,5 @@
 /** What `plot` and `test` need of a trained run: config, layout, training summary, checkpoint, truth, signal model. */
+import { realpathSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { type Truth, truthFor } from "../analysis/evaluate.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -45,7 +46,7 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, { checkpo
     throw new Error(`no training in ${paths.models} (training.json missing): run "neural-gnn train" on this config first`);
   }
   const dataDir = resolve(paths.root, summary.data);
-  if (data !== undefined && resolve(data) !== dataDir) {
+  if (data !== undefined && !sameFolder(data, dataDir)) {
     throw new Error(
       `--data ${data}: the training in ${paths.models} was on ${dataDir} (training.json); ` +
         "plot and test evaluate on that folder: leave out --data, or train on this one",
@@ -79,4 +80,13 @@ export function openTrainedRun(loaded: LoadedConfig, paths: RunLayout, { checkpo
     N,
     shape: model.modelShape(N, loaded.config.graph_model),
   };
+}
+
+/** Whether paths a and b name one folder (through symbolic links where both exist). */
+function sameFolder(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
 }
