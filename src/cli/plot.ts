@@ -32,16 +32,13 @@ import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
 import { plotLearnedOmega } from "./plot-omega.js";
 import { plotPsiPairs } from "./plot-pairs.js";
-import { type TrainedRun, openTrainedRun } from "./trained-run.js";
+import { type OpenOptions, type TrainedRun, openTrainedRun } from "./trained-run.js";
 
-export interface PlotCommandOptions {
+export interface PlotCommandOptions extends OpenOptions {
   set?: string[];
   /** A training recipe (train/recipes.ts): its overrides come before --set. */
   recipe?: string;
   runs: string;
-  checkpoint?: string;
-  /** The dataset folder: must be the one the run was trained on (it is read from training.json). */
-  data?: string;
   threads?: number;
   quiet?: boolean;
 }

@@ -20,16 +20,13 @@ import { DATASET_FILES } from "../simulate/dataset.js";
 import { makeBackend } from "./backend.js";
 import { onRunFolder } from "./command.js";
 import { figureSaver } from "./figures.js";
-import { type TrainedRun, openTrainedRun } from "./trained-run.js";
+import { type OpenOptions, type TrainedRun, openTrainedRun } from "./trained-run.js";
 
-export interface TestCommandOptions {
+export interface TestCommandOptions extends OpenOptions {
   set?: string[];
   /** A training recipe (train/recipes.ts): its overrides come before --set. */
   recipe?: string;
   runs: string;
-  checkpoint?: string;
-  /** The dataset folder: must be the one the run was trained on (it is read from training.json). */
-  data?: string;
   newParams?: string[];
   steps?: number;
   threads?: number;
