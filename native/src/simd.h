@@ -3,8 +3,8 @@
  * the translation unit that includes this header:
  *   NGNN_AVX512  16 lanes, AVX-512F intrinsics, fused multiply-add;
  *   NGNN_AVX2     8 lanes, AVX2 + FMA intrinsics, fused multiply-add;
- *   otherwise    NGNN_VW lanes (default 8) of GCC/Clang vector extensions, separate mul and add:
- *                SSE2 on x86-64, NEON on aarch64, scalar code elsewhere.
+ *   otherwise    NGNN_VW lanes (default 8) of GCC/Clang vector extensions: SSE2 on x86-64
+ *                (separate mul and add), NEON on aarch64 (fused multiply-add), scalar code elsewhere.
  * Every operation acts lane by lane except vhsum, so an element's result never depends on which
  * lane or which chunk of a row it was computed in.
  */
@@ -120,7 +120,15 @@ NGNN_INLINE vf vloadn(const float *p, int n) {
   return v;
 }
 NGNN_INLINE void vstoren(float *p, vf v, int n) { memcpy(p, &v, (size_t)n * 4); }
+#if defined(__aarch64__) && defined(__ARM_FEATURE_FMA)
+/** a·b + c rounded once, lane by lane: compilers turn the loop into NEON's fmla. */
+NGNN_INLINE vf vfma(vf a, vf b, vf c) {
+  for (int l = 0; l < VW; l++) c[l] = __builtin_fmaf(a[l], b[l], c[l]);
+  return c;
+}
+#else
 NGNN_INLINE vf vfma(vf a, vf b, vf c) { return a * b + c; }
+#endif
 NGNN_INLINE vf vadd(vf a, vf b) { return a + b; }
 NGNN_INLINE vf vsub(vf a, vf b) { return a - b; }
 NGNN_INLINE vf vmul(vf a, vf b) { return a * b; }
