@@ -183,7 +183,9 @@ export function wasmBackend(engine: WasmEngine, opts: WasmBackendOptions = {}): 
 
     messagesBackward(W, G, P, B, N, dW, dP): void {
       assertSupported(unsupportedN(N));
-      engine.run("messagesBackward", { B, N, W: ptr(W), G: ptr(G), P: ptr(P), dW: ptr(dW), dP: ptr(dP), bar: ptr(bar) });
+      const dPs = buf("dPs", engine.threads * B * (Math.ceil(N / 16) * 16) + 16);
+      const args = { B, N, W: ptr(W), G: ptr(G), P: ptr(P), dW: ptr(dW), dP: ptr(dP), dPs: ptr(dPs), bar: ptr(bar) };
+      engine.run("messagesBackward", args);
     },
 
     adam(p, g, m, v, lr, beta1, beta2, eps, t): void {

@@ -157,6 +157,8 @@ export const enum MessagesBackwardArg {
   dW,
   /** [B, N] (written) */
   dP,
+  /** Scratch, threads · B · (N rounded up to 16) + 16 floats: each thread's own slice of dP (written). */
+  dPs,
   /** Barrier: two i32. */
   bar,
   COUNT,

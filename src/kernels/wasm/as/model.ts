@@ -59,6 +59,7 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
   const P = argPtr(args, MessagesBackwardArg.P);
   const dW = argPtr(args, MessagesBackwardArg.dW);
   const dP = argPtr(args, MessagesBackwardArg.dP);
+  const dPs = argPtr(args, MessagesBackwardArg.dPs);
   const bar = argPtr(args, MessagesBackwardArg.bar);
   const Nb = <usize>N << 2;
   let r0 = sliceStart(N, tid, nth, 4);
@@ -93,14 +94,18 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
     }
     store<f32>(row + (<usize>i << 2), 0);
   }
-  // Columns: this thread's slice of dP, accumulated over all rows i.
+  // Columns: this thread's slice of dP, accumulated over all rows i in a buffer of its own (rows
+  // padded to whole cache lines; a line of dP shared at the slices' boundary would move between
+  // the cores at every row i), copied to dP at the end.
   r0 = sliceStart(N, tid, nth, 4);
   r1 = sliceStart(N, tid + 1, nth, 4);
   const c0 = <usize>r0 << 2;
   const c1 = <usize>r1 << 2;
-  for (let b = 0; b < B; b++) memory.fill(dP + <usize>b * Nb + c0, 0, c1 - c0);
+  const ld = (c1 - c0 + 63) & ~(<usize>63); // bytes per frame in the own buffer
+  const own = ((dPs + 63) & ~(<usize>63)) + <usize>tid * (<usize>B * ((Nb + 63) & ~(<usize>63)));
+  for (let b = 0; b < B; b++) memory.fill(own + <usize>b * ld, 0, c1 - c0);
   for (let i = 0; i < N; i++) {
-    const w = W + <usize>i * Nb;
+    const w = W + <usize>i * Nb + c0;
     const gi = G + (<usize>i << 2);
     // Frames in groups of 4: each W[i, o] vector is loaded once per group.
     let b = 0;
@@ -109,29 +114,31 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
       const g1 = v128.load32_splat(gi + <usize>(b + 1) * Nb);
       const g2 = v128.load32_splat(gi + <usize>(b + 2) * Nb);
       const g3 = v128.load32_splat(gi + <usize>(b + 3) * Nb);
-      const d = dP + <usize>b * Nb;
-      for (let o = c0; o < c1; o += 16) {
+      const d = own + <usize>b * ld;
+      for (let o: usize = 0; o < c1 - c0; o += 16) {
         const wv = v128.load(w + o);
         const d0 = d + o;
         v128.store(d0, f32x4.add(v128.load(d0), f32x4.mul(wv, g0)));
-        v128.store(d0 + Nb, f32x4.add(v128.load(d0 + Nb), f32x4.mul(wv, g1)));
-        v128.store(d0 + 2 * Nb, f32x4.add(v128.load(d0 + 2 * Nb), f32x4.mul(wv, g2)));
-        v128.store(d0 + 3 * Nb, f32x4.add(v128.load(d0 + 3 * Nb), f32x4.mul(wv, g3)));
+        v128.store(d0 + ld, f32x4.add(v128.load(d0 + ld), f32x4.mul(wv, g1)));
+        v128.store(d0 + 2 * ld, f32x4.add(v128.load(d0 + 2 * ld), f32x4.mul(wv, g2)));
+        v128.store(d0 + 3 * ld, f32x4.add(v128.load(d0 + 3 * ld), f32x4.mul(wv, g3)));
       }
     }
     for (; b < B; b++) {
       const gv = v128.load32_splat(gi + <usize>b * Nb);
-      const d = dP + <usize>b * Nb;
-      for (let o = c0; o < c1; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(v128.load(w + o), gv)));
+      const d = own + <usize>b * ld;
+      for (let o: usize = 0; o < c1 - c0; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(v128.load(w + o), gv)));
     }
   }
   for (let j = r0; j < r1; j++) {
     const wjj = load<f32>(W + <usize>j * Nb + (<usize>j << 2));
+    const oj = (<usize>j << 2) - c0;
     for (let b = 0; b < B; b++) {
-      const o = <usize>b * Nb + (<usize>j << 2);
-      store<f32>(dP + o, load<f32>(dP + o) - wjj * load<f32>(G + o));
+      const k = own + <usize>b * ld + oj;
+      store<f32>(k, load<f32>(k) - wjj * load<f32>(G + <usize>b * Nb + (<usize>j << 2)));
     }
   }
+  for (let b = 0; b < B; b++) memory.copy(dP + <usize>b * Nb + c0, own + <usize>b * ld, c1 - c0);
   barrier(bar, nth);
 }
 
