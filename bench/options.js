@@ -17,6 +17,16 @@ export function optionAll(name) {
   return args.flatMap((a, k) => (a === name && k + 1 < args.length ? [args[k + 1]] : []));
 }
 
+/** Figure 3's SIREN Ω*: 3 → 128 → 5 hidden layers of 128 → 1, ω₀ = 30. */
+export const FIG3_SIREN = {
+  inFeatures: 3,
+  hiddenFeatures: 128,
+  hiddenLayers: 5,
+  outFeatures: 1,
+  outermostLinear: true,
+  omega0: 30,
+};
+
 export function round(x) {
   return Math.round(x * 1000) / 1000;
 }

@@ -1,6 +1,6 @@
 // bench siren: the SIREN Ω*'s forward, backward and Adam step per kernel set, thread count and P.
 import { join } from "node:path";
-import { isaOption, root, round, threads } from "./options.js";
+import { FIG3_SIREN, isaOption, root, round, threads } from "./options.js";
 
 /** SirenLearner's passes at Figure 3's size: median ms of forward, forward + backward, and the whole step. */
 export async function benchSiren() {
@@ -9,7 +9,6 @@ export async function benchSiren() {
   const { referenceSirenKernels } = await import(join(root, "dist/kernels/siren.js"));
   const { nativeBackend } = await import(join(root, "dist/kernels/native/backend.js"));
   const { loadNative } = await import(join(root, "dist/kernels/native/addon.js"));
-  const shape = { inFeatures: 3, hiddenFeatures: 128, hiddenLayers: 5, outFeatures: 1, outermostLinear: true, omega0: 30 };
   const threadCounts = threads ? [threads] : [1, 2];
   const sets = [];
   const isas = await isaOption("siren");
@@ -27,7 +26,7 @@ export async function benchSiren() {
   for (const set of sets) {
     for (const width of [32, 16]) {
       const be = set.make();
-      const learner = new SirenLearner(initSiren(shape, 1), width, 50000, 1e-5, be.siren);
+      const learner = new SirenLearner(initSiren(FIG3_SIREN, 1), width, 50000, 1e-5, be.siren);
       const dOmega = new Float32Array(width * width).fill(1e-3);
       const reps = set.name === "reference-f32" ? 4 : 40;
       const t = { fwd: [], fwdBwd: [], step: [] };

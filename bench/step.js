@@ -1,6 +1,6 @@
 // bench step: one training step per model, backend, kernel set and thread count (--profile: per op).
 import { join, resolve } from "node:path";
-import { isaOption, option, profile, root, round, threads } from "./options.js";
+import { FIG3_SIREN, isaOption, option, profile, root, round, threads } from "./options.js";
 
 /**
  * One training step, forward, backward, Adam (W's step fused into the backward pass where the
@@ -105,15 +105,7 @@ export async function benchStep() {
         Y[k] = 3.8 * Math.cos(k * 78.233);
       }
       // The SIREN Ω* as train/external-input.ts runs it: forward → Ω[0 … P), then dL/dΩ* → backward, step.
-      const sirenShape = {
-        inFeatures: 3,
-        hiddenFeatures: 128,
-        hiddenLayers: 5,
-        outFeatures: 1,
-        outermostLinear: true,
-        omega0: 30,
-      };
-      const learner = learned ? new SirenLearner(initSiren(sirenShape, 1), 32, 50000, 1e-5, backend.siren) : undefined;
+      const learner = learned ? new SirenLearner(initSiren(FIG3_SIREN, 1), 32, 50000, 1e-5, backend.siren) : undefined;
       const P = 1024;
       const times = [];
       for (let it = 0; it < iters + warmup; it++) {
