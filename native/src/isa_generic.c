@@ -4,9 +4,7 @@
  * accumulators (the step ran 1.3-1.6x slower; README, Performance), and GCC keeps vectors wider than
  * NEON's 16 bytes on the stack on aarch64 (2.3x the instructions, 4x the stack accesses).
  */
-#ifndef NGNN_VW
 #define NGNN_VW 4
-#endif
 #define NGNN_TABLE ngnn_table_generic
 #define NGNN_ISA_NAME "generic"
 #include "isa_template.h"

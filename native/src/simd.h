@@ -3,7 +3,7 @@
  * the translation unit that includes this header:
  *   NGNN_AVX512  16 lanes, AVX-512F intrinsics, fused multiply-add;
  *   NGNN_AVX2     8 lanes, AVX2 + FMA intrinsics, fused multiply-add;
- *   otherwise    NGNN_VW lanes (default 8) of GCC/Clang vector extensions: SSE2 on x86-64
+ *   otherwise    NGNN_VW lanes (4; 16 for tests) of GCC/Clang vector extensions: SSE2 on x86-64
  *                (separate mul and add), NEON on aarch64 (fused multiply-add), scalar code elsewhere.
  * Every operation acts lane by lane except vhsum, so an element's result never depends on which
  * lane or which chunk of a row it was computed in.
@@ -97,7 +97,7 @@ NGNN_INLINE float vhsum(vf a) {
 #else
 #include <math.h>
 #ifndef NGNN_VW
-#define NGNN_VW 8
+#error "the translation unit sets NGNN_VW, the portable vector's lanes (isa_generic.c, isa_generic16.c)"
 #endif
 #define VW NGNN_VW
 typedef float vf __attribute__((vector_size(VW * 4)));
