@@ -47,6 +47,12 @@ export function messages(tid: i32, nth: i32, args: usize): void {
   }
 }
 
+/** b rounded up to whole 64-byte cache lines. */
+// @ts-ignore: decorator
+@inline function toLine(b: usize): usize {
+  return (b + 63) & ~(<usize>63);
+}
+
 /**
  * dW[i, j] = Σ_b G[b, i] P[b, j] (i ≠ j), dW[i, i] = 0 (rows split by thread); barrier;
  * dP[b, j] = Σ_{i≠j} W[i, j] G[b, i] (columns split by thread). args: MessagesBackwardArg (args.ts).
@@ -101,8 +107,8 @@ export function messagesBackward(tid: i32, nth: i32, args: usize): void {
   r1 = sliceStart(N, tid + 1, nth, 4);
   const c0 = <usize>r0 << 2;
   const c1 = <usize>r1 << 2;
-  const ld = (c1 - c0 + 63) & ~(<usize>63); // bytes per frame in the own buffer
-  const own = ((dPs + 63) & ~(<usize>63)) + <usize>tid * (<usize>B * ((Nb + 63) & ~(<usize>63)));
+  const ld = toLine(c1 - c0); // bytes per frame in the own buffer
+  const own = toLine(dPs) + <usize>tid * <usize>B * toLine(Nb);
   for (let b = 0; b < B; b++) memory.fill(own + <usize>b * ld, 0, c1 - c0);
   for (let i = 0; i < N; i++) {
     const w = W + <usize>i * Nb + c0;
